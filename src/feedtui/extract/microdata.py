@@ -1,0 +1,3 @@
+"""Microdata liveBlogUpdate. (being written)"""
+def extract(page):
+    return []
