@@ -67,15 +67,17 @@ def _error(message: str) -> None:
 
 
 def _load(source: str, client) -> tuple[str, list[Entry] | None, str | None, int]:
-    """(source, entries, error, exit code) for one source."""
+    """(source, entries, error, exit code) for one source; errors name the source as given."""
+    remote = source.lower().startswith(("http:", "https:"))
+    location = source
     try:
         fetched = fetch(source, client)
-        result = extract_bytes(fetched.data, fetched.url if source.startswith(("http:", "https:")) else normalize_source(source),
-                               source=source, content_type=fetched.content_type)
+        location = fetched.url if remote else normalize_source(source)
+        result = extract_bytes(fetched.data, location, source=source, content_type=fetched.content_type)
     except FetchError as exc:
-        return source, None, str(exc), EXIT_USAGE if not source.startswith(("http:", "https:")) else EXIT_PARTIAL
+        return source, None, str(exc), EXIT_PARTIAL if remote else EXIT_USAGE
     except ExtractError as exc:
-        message = str(exc)
+        message = str(exc).replace(location, source)
         if source not in message:
             message = f"{source}: {message}"
         return source, None, message, EXIT_USAGE

@@ -59,6 +59,8 @@ _BLANK_LINES = re.compile(r"[ \t]*\n[ \t\n]*\n[ \t]*")
 
 def _strip(text: str) -> str:
     if _NEEDS_WORK.search(text):
+        if "\r\n" in text:
+            text = text.replace("\r\n", "\n")
         if "\x1b" in text or _has_c1_intro(text):
             text = _ESCAPES.sub("", text)
         text = text.translate(_DROP)
