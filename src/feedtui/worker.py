@@ -1,0 +1,145 @@
+"""Parse fetched bodies in a separate process with a time and a memory limit.
+
+A pathological page (50,000 nested elements, a huge JSON document, a parser bug that
+loops) must not freeze the reader: extraction runs in a child process that is killed when
+it takes longer than its time limit and restarted for the next body. The child caps its own
+address space, so a memory blow-up ends in a MemoryError there, not in swapping here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import threading
+from datetime import datetime
+from multiprocessing.connection import Connection
+
+from .extract import ExtractError
+from .models import Extraction
+
+#: Seconds one extraction may take.
+TIME_LIMIT = 20.0
+#: Bytes of address space the child may use.
+MEMORY_LIMIT = 1536 * 1024 * 1024
+
+
+def _child(conn: Connection, memory_limit: int) -> None:
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    except (ImportError, ValueError, OSError):  # not on this platform: run without the cap
+        pass
+    from .extract import extract_bytes
+
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        except MemoryError:
+            conn.send(("error", f"body needs more than {memory_limit // (1024 * 1024)} MB to parse"))
+            continue
+        if job is None:
+            return
+        data, url, source, content_type, now = job
+        try:
+            conn.send(("ok", extract_bytes(data, url, source, content_type, now)))
+        except ExtractError as exc:
+            conn.send(("error", str(exc)))
+        except MemoryError:
+            conn.send(("error", f"{url}: page needs more than {memory_limit // (1024 * 1024)} MB to parse"))
+        except RecursionError:
+            conn.send(("error", f"{url}: document nested too deeply"))
+        except Exception as exc:  # a parser bug: report it as this source's error, keep going
+            conn.send(("error", f"{url}: extraction failed ({type(exc).__name__})"))
+
+
+class ParseWorker:
+    """One child process; `extract` sends it a body and waits at most time_limit seconds.
+
+    Thread-safe: calls are serialized. A killed or crashed child is replaced on the next call.
+    """
+
+    def __init__(self, time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT) -> None:
+        self.time_limit = time_limit
+        self.memory_limit = memory_limit
+        self._context = multiprocessing.get_context("spawn")
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._conn: Connection | None = None
+        self._lock = threading.Lock()
+        self.restarts = 0
+
+    def _start(self) -> None:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_child, args=(child, self.memory_limit),
+                                        name="feedtui-parse", daemon=True)
+        process.start()
+        child.close()
+        self._process, self._conn = process, parent
+
+    def _kill(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.join(5)
+        if self._conn is not None:
+            self._conn.close()
+        self._process = self._conn = None
+        self.restarts += 1
+
+    def extract(self, data: bytes, url: str, source: str | None = None,
+                content_type: str | None = None, now: datetime | None = None) -> Extraction:
+        """The extraction of one body, or ExtractError (also for time and memory overruns)."""
+        with self._lock:
+            if self._process is None or not self._process.is_alive():
+                if self._process is not None:
+                    self._kill()
+                self._start()
+            assert self._conn is not None
+            try:
+                self._conn.send((data, url, source, content_type, now))
+                ready = self._conn.poll(self.time_limit)
+                if not ready:
+                    self._kill()
+                    raise ExtractError(f"{url}: parsing took longer than {self.time_limit:g} s; skipped")
+                kind, value = self._conn.recv()
+            except (EOFError, OSError, BrokenPipeError):
+                self._kill()
+                raise ExtractError(f"{url}: the parser process died; skipped") from None
+        if kind == "ok":
+            return value
+        raise ExtractError(value)
+
+    async def extract_async(self, data: bytes, url: str, source: str | None = None,
+                            content_type: str | None = None, now: datetime | None = None) -> Extraction:
+        """`extract` without blocking the event loop."""
+        return await asyncio.to_thread(self.extract, data, url, source, content_type, now)
+
+    def close(self) -> None:
+        """Stop the child process."""
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    self._conn.send(None)
+                except (OSError, BrokenPipeError):
+                    pass
+            if self._process is not None:
+                self._process.join(2)
+                if self._process.is_alive():
+                    self._process.kill()
+            self._process = self._conn = None
+
+    def __enter__(self) -> ParseWorker:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+
+def cpu_count() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
