@@ -119,3 +119,12 @@ def test_global_options_before_or_after_the_subcommand(live_page, tmp_path):
     assert run("--db", db, "dump", str(live_page)).returncode == 0
     assert run("dump", str(live_page), "--db", db).returncode == 0
     assert run("--version").stdout.startswith("feedtui ")
+
+
+def test_filter_narrows_and_bad_filter_is_a_usage_error(live_page):
+    result = run("dump", str(live_page), "--json", "--filter", "dam OR river -evacuations")
+    titles = [json.loads(line)["title"] for line in result.stdout.splitlines()]
+    assert titles == ["Dam holds, engineers say", "River rises overnight"]
+    bad = run("dump", str(live_page), "--filter", '"open')
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "feedtui: --filter: unterminated quote (at column 1)"

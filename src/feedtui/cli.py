@@ -15,6 +15,8 @@ from . import __version__
 from .extract import ExtractError, extract_bytes
 from .fetch import FetchError, fetch, make_client, normalize_source
 from .models import Entry
+from .query import QueryError, Subject, matches
+from .query import parse as parse_query
 from .render import print_table
 from .sanitize import clean_line
 
@@ -42,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     dump = sub.add_parser("dump", help="fetch and extract sources once and print their entries")
     dump.add_argument("sources", nargs="*", metavar="SOURCE", help="URL (http, https, file) or path")
+    dump.add_argument("--filter", metavar="Q", default="", help='only entries matching the query Q (e.g. \'actor:Kyiv -is:read\')')
     dump.add_argument("--json", action="store_true", help="print JSON Lines, newest first")
     dump.add_argument("--limit", type=_positive, metavar="N", help="print at most N entries per source")
     _global_options(dump, top=False)
@@ -90,6 +93,11 @@ def cmd_dump(args: argparse.Namespace) -> int:
     if not args.sources:
         _error("dump: give at least one SOURCE (a URL or a path)")
         return EXIT_USAGE
+    try:
+        query = parse_query(args.filter)
+    except QueryError as exc:
+        _error(f"--filter: {exc}")
+        return EXIT_USAGE
     failures: list[int] = []
     with make_client() as client, ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda s: _load(s, client), args.sources))
@@ -98,6 +106,8 @@ def cmd_dump(args: argparse.Namespace) -> int:
             _error(error)
             failures.append(code)
             continue
+        if query is not None:
+            entries = [e for e in entries if matches(query, Subject(e, source, source))]
         shown = entries[: args.limit] if args.limit else entries
         if args.json:
             for entry in shown:
@@ -137,11 +147,11 @@ def cmd_open(args: argparse.Namespace) -> int:
     from .demo import serve_in_background
 
     if getattr(args, "sources", None):
-        return cmd_dump(argparse.Namespace(sources=args.sources, json=False, limit=None))
+        return cmd_dump(argparse.Namespace(sources=args.sources, json=False, limit=None, filter=""))
     server, url = serve_in_background()
     try:
         print("The reader app is not built yet; here is the bundled demo live source:\n")
-        return cmd_dump(argparse.Namespace(sources=[url], json=False, limit=None))
+        return cmd_dump(argparse.Namespace(sources=[url], json=False, limit=None, filter=""))
     finally:
         server.shutdown()
 
