@@ -88,6 +88,15 @@ def clean_line(text: object, limit: int = LINE_LIMIT) -> str:
     if text is None:
         return ""
     text = str(text)
+    if text.isprintable():
+        # Fast path (feeds send thousands of fields): printable text holds no control,
+        # format or separator character other than the space, so only combining runs and
+        # repeated spaces can need work. Same result as the general path.
+        if not text.isascii() and _COMBINING_RUN.search(text):
+            text = _COMBINING_RUN.sub(lambda m: m.group(0)[:COMBINING_RUN], text)
+        if "  " in text or text[:1] == " " or text[-1:] == " ":
+            text = " ".join(text.split())
+        return _cap(text, limit)
     text = _SPACES.sub(" ", _strip(text)).strip()
     return _cap(text, limit)
 

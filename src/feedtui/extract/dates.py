@@ -93,19 +93,89 @@ def _iso(text: str, default_tz: tzinfo | None) -> datetime | None:
 
 
 _RFC_FIXES = (
-    (re.compile(r"^\w{2,9},?\s+(?=\d)"), ""),  # drop weekday (often misspelt)
+    (re.compile(r"^\w{2,9}\.?,?\s+(?=\d)"), ""),  # drop weekday (often misspelt or not English)
     (re.compile(r"(\d)(st|nd|rd|th)\b"), r"\1"),
     (re.compile(r"\b(\d{1,2})\.(\d{2})\b(?!\.)"), r"\1:\2"),
+    # "03 Apr 02 1500 GMT": a time without its colon
+    (re.compile(r"^(\d{1,2}\s+\w+\.?\s+\d{2,4}\s+)([01]\d|2[0-3])([0-5]\d)(?=\s|$)"), r"\1\2:\3"),
+)
+
+#: Month abbreviations of the languages feeds are most often written in (RFC 822 wants
+#: English ones; Portuguese, Spanish, French, German, Italian, Dutch and Greek feeds differ).
+_FOREIGN_MONTHS = {
+    "jan": "Jan", "janv": "Jan", "ene": "Jan", "gen": "Jan", "ιαν": "Jan",
+    "fev": "Feb", "fév": "Feb", "févr": "Feb", "feb": "Feb", "φεβ": "Feb",
+    "mär": "Mar", "mrz": "Mar", "mrt": "Mar", "mars": "Mar", "μάρ": "Mar", "μαρ": "Mar",
+    "abr": "Apr", "avr": "Apr", "απρ": "Apr",
+    "mai": "May", "mei": "May", "mag": "May", "μάι": "May", "μαΐ": "May", "μαι": "May", "μάη": "May",
+    "juin": "Jun", "giu": "Jun", "ιούν": "Jun", "ιουν": "Jun",
+    "juil": "Jul", "lug": "Jul", "ιούλ": "Jul", "ιουλ": "Jul",
+    "ago": "Aug", "août": "Aug", "αύγ": "Aug", "αυγ": "Aug",
+    "set": "Sep", "sept": "Sep", "σεπ": "Sep",
+    "out": "Oct", "okt": "Oct", "ott": "Oct", "οκτ": "Oct",
+    "νοέ": "Nov", "νοε": "Nov",
+    "dez": "Dec", "dic": "Dec", "déc": "Dec", "δεκ": "Dec",
+}
+# "MESZ" ends in Z but is not UTC: the zone must be a word of its own.
+_EXPLICIT_UTC = re.compile(r"(?:\b(?:GMT|UTC|UT|Z)|[+-]0000)\s*$")
+_WORD = re.compile(r"[^\W\d_]+\.?")
+_SHORT_OFFSET = re.compile(r"([+-]\d{2}):?(\d)$")  # "+00:0", a digit lost
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+#: The canonical RFC 822 date of nearly every feed, parsed without the general machinery.
+_RFC_FAST = re.compile(
+    r"(?:[A-Za-z]{3},\s*)?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))?"
+    r" (?:GMT|UTC|UT|Z|([+-])(\d{2})(\d{2}))"
 )
 
 
+def _rfc822_fast(text: str) -> datetime | None:
+    m = _RFC_FAST.fullmatch(text)
+    if m is None:
+        return None
+    day, month_name, year, hour, minute, second, sign, off_h, off_m = m.groups()
+    month = _MONTHS.get(month_name.lower())
+    if month is None:
+        return None
+    offset = 0
+    if sign is not None:
+        if int(off_h) > 14 or int(off_m) > 59:
+            return None
+        offset = (int(off_h) * 60 + int(off_m)) * (-60 if sign == "-" else 60)
+    try:
+        moment = datetime(int(year), month, int(day), int(hour), int(minute),
+                          min(int(second or 0), 59), tzinfo=UTC)
+    except ValueError:
+        return None
+    return moment - timedelta(seconds=offset) if offset else moment
+
+
+def _english_months(text: str) -> str:
+    def repl(m: re.Match) -> str:
+        word = m.group(0).rstrip(".")
+        english = _FOREIGN_MONTHS.get(word.lower())
+        if english is None and len(word) > 3:
+            english = _FOREIGN_MONTHS.get(word.lower()[:4]) or _FOREIGN_MONTHS.get(word.lower()[:3])
+            if english is not None and word.lower()[:3] in _MONTHS:
+                english = None  # a full English name: parsedate_tz reads those
+        return english or m.group(0)
+
+    return _WORD.sub(repl, text)
+
+
 def _rfc822(text: str, default_tz: tzinfo | None) -> datetime | None:
+    fast = _rfc822_fast(text)
+    if fast is not None:
+        return fast
     parts = parsedate_tz(text)
     if parts is None:
         fixed = text
         for pattern, repl in _RFC_FIXES:
             fixed = pattern.sub(repl, fixed)
         parts = parsedate_tz(fixed)
+        if parts is None:
+            fixed = _english_months(fixed)
+            parts = parsedate_tz(fixed)
         if parts is None:
             return None
         text = fixed
@@ -117,7 +187,7 @@ def _rfc822(text: str, default_tz: tzinfo | None) -> datetime | None:
     except ValueError:
         return None
     offset = parts[9]
-    if offset is not None and (offset != 0 or re.search(r"(?:GMT|UTC|UT|Z|[+-]0000)\s*$", text)):
+    if offset is not None and (offset != 0 or _EXPLICIT_UTC.search(text)):
         return (moment - timedelta(seconds=offset)).replace(tzinfo=UTC)
     m = _TRAILING_ZONE.match(text)
     if m and zone(m.group(2)) is not None:
@@ -145,4 +215,8 @@ def parse_date(value: object, default_tz: tzinfo | None = UTC) -> datetime | Non
         moment = _iso(text, default_tz)
         if moment is not None:
             return moment
+        if _SHORT_OFFSET.search(text):
+            moment = _iso(_SHORT_OFFSET.sub(r"\g<1>:\g<2>0", text), default_tz)
+            if moment is not None:
+                return moment
     return _rfc822(text, default_tz)

@@ -1,0 +1,112 @@
+"""How fast feedtui reads a big RSS feed, next to the fastest bare XML pass.
+
+Generates a 10,000-item RSS 2.0 document in memory (guid, title, link, pubDate, a description
+with some HTML, a few with a picture or an enclosure), then times, best of several repeats:
+
+  floor   lxml.etree.fromstring + a walk over the items reading title, link, description text
+  feedtui feedtui.extract.syndication.parse_feed (sanitized entries, dates, bodies, media)
+
+and prints entries per second and the ratio feedtui/floor. Run: python bench/bench_rss.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from feedtui.extract.syndication import parse_feed
+
+WORDS = ("minister", "talks", "border", "ceasefire", "council", "vote", "markets", "storm",
+         "officials", "report", "city", "agreement", "parliament", "strike", "aid", "summit")
+
+
+def make_feed(items: int = 10_000) -> bytes:
+    """A realistic RSS 2.0 feed of `items` items, newest first."""
+    start = datetime(2024, 3, 14, 18, 0, tzinfo=timezone.utc)
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:media="http://search.yahoo.com/mrss/">\n<channel>\n'
+        "<title>World news - live</title>\n<link>https://news.example.com/</link>\n"
+        "<description>Latest stories</description>\n<ttl>15</ttl>\n"
+    ]
+    for i in range(items):
+        words = [WORDS[(i * 7 + k) % len(WORDS)] for k in range(9)]
+        title = f"{words[0].title()} {words[1]} as {words[2]} {words[3]} &amp; {words[4]} ({i})"
+        published = format_datetime(start - timedelta(minutes=3 * i), usegmt=True)
+        description = (
+            f"<p>{' '.join(words).capitalize()} said on {published[:16]}, "
+            f"according to <a href=\"https://news.example.com/ref/{i}\">officials</a>.</p>"
+            f"<p>The <b>{words[5]}</b> will meet again &ndash; {' '.join(reversed(words))}.</p>"
+        )
+        if i % 10 == 0:
+            description += (f'<figure><img src="/img/{i}.jpg" alt="Photo {i}">'
+                            f"<figcaption>{words[6].title()} in the {words[7]}</figcaption></figure>")
+        parts.append(
+            "<item>\n"
+            f"  <title>{title}</title>\n"
+            f"  <link>https://news.example.com/story/{i}</link>\n"
+            f'  <guid isPermaLink="false">urn:example:story:{i}</guid>\n'
+            f"  <pubDate>{published}</pubDate>\n"
+            f"  <dc:creator>Reporter {i % 37}</dc:creator>\n"
+            f"  <description>{escape(description)}</description>\n"
+            + (f'  <media:thumbnail url="https://news.example.com/thumb/{i}.jpg" width="140"/>\n'
+               if i % 4 == 0 else "")
+            + "</item>\n"
+        )
+    parts.append("</channel>\n</rss>\n")
+    return "".join(parts).encode("utf-8")
+
+
+def floor(data: bytes) -> int:
+    """The fastest bare pass: parse, walk the items, read title, link and description text."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, recover=True)
+    root = etree.fromstring(data, parser)
+    count = 0
+    for item in root.iter("item"):
+        for child in item:
+            tag = child.tag
+            if tag == "title" or tag == "link" or tag == "description":
+                child.text  # noqa: B018 - reading the text is the work being timed
+        count += 1
+    return count
+
+
+def feedtui(data: bytes) -> int:
+    result = parse_feed(data, "https://news.example.com/feed.xml", "bench")
+    return len(result.entries)
+
+
+def best_of(function, data: bytes, repeats: int) -> tuple[float, int]:
+    best = float("inf")
+    count = 0
+    for _ in range(repeats):
+        started = time.perf_counter()
+        count = function(data)
+        best = min(best, time.perf_counter() - started)
+    return best, count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    data = make_feed(args.items)
+    print(f"feed: {args.items} items, {len(data) / 1e6:.1f} MB")
+    floor_time, floor_count = best_of(floor, data, args.repeats)
+    parse_time, parse_count = best_of(feedtui, data, args.repeats)
+    assert floor_count == parse_count == args.items, (floor_count, parse_count)
+    print(f"floor    {floor_time * 1000:8.1f} ms  {floor_count / floor_time:12,.0f} entries/s")
+    print(f"feedtui  {parse_time * 1000:8.1f} ms  {parse_count / parse_time:12,.0f} entries/s")
+    print(f"ratio feedtui/floor: {parse_time / floor_time:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
