@@ -49,6 +49,40 @@ def build_parser() -> argparse.ArgumentParser:
     dump.add_argument("--limit", type=_positive, metavar="N", help="print at most N entries per source")
     _global_options(dump, top=False)
 
+    dump.add_argument("--unread", action="store_true", help="stored entries not read yet (without SOURCE)")
+
+    add = sub.add_parser("add", help="subscribe to a source")
+    add.add_argument("source", metavar="SOURCE", help="URL (http, https, file) or path")
+    add.add_argument("--name", metavar="N", help="a short name for the source")
+    add.add_argument("--interval", type=_positive, metavar="SECONDS",
+                     help="poll every SECONDS (default: adaptive, 60 s for live pages, 15 min for feeds)")
+    _global_options(add, top=False)
+
+    remove = sub.add_parser("remove", help="unsubscribe (by name or URL)")
+    remove.add_argument("name", metavar="NAME|URL")
+    _global_options(remove, top=False)
+
+    sources = sub.add_parser("sources", help="list subscriptions with their health")
+    sources.add_argument("--json", action="store_true", help="print JSON Lines")
+    _global_options(sources, top=False)
+
+    refresh = sub.add_parser("refresh", help="poll every subscription once and print a summary")
+    refresh.add_argument("--json", action="store_true", help="print one JSON object per source")
+    _global_options(refresh, top=False)
+
+    tail = sub.add_parser("tail", help="print new and edited entries as they arrive (Ctrl-C stops)")
+    tail.add_argument("--filter", metavar="Q", default="", help="only entries matching the query Q")
+    tail.add_argument("--json", action="store_true", help="print JSON Lines")
+    _global_options(tail, top=False)
+
+    imp = sub.add_parser("import-opml", help="subscribe to the http(s) feeds of an OPML file")
+    imp.add_argument("file", metavar="FILE")
+    _global_options(imp, top=False)
+
+    exp = sub.add_parser("export-opml", help="write subscriptions as OPML (stdout by default)")
+    exp.add_argument("file", metavar="FILE", nargs="?")
+    _global_options(exp, top=False)
+
     demo = sub.add_parser("demo", help="serve the bundled demo live source on 127.0.0.1")
     demo.add_argument("--port", type=int, default=8765, metavar="P", help="port (default 8765, 0 picks one)")
     _global_options(demo, top=False)
@@ -89,9 +123,55 @@ def _load(source: str, client) -> tuple[str, list[Entry] | None, str | None, int
     return source, result.entries, None, EXIT_OK
 
 
+def _with_store(args: argparse.Namespace) -> int:
+    """Run a command that needs the store (and config); their errors are one line, exit 2."""
+    from . import follow, subscriptions
+    from .config import ConfigError
+    from .session import open_config, open_store
+    from .store import StoreError
+
+    try:
+        query = parse_query(getattr(args, "filter", "") or "")
+    except QueryError as exc:
+        _error(f"--filter: {exc}")
+        return EXIT_USAGE
+    try:
+        config = open_config(args.config)
+        store = open_store(args.db)
+    except (ConfigError, StoreError) as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    try:
+        command = args.command
+        if command == "add":
+            return subscriptions.add(store, args.source, args.name, args.interval)
+        if command == "remove":
+            return subscriptions.remove(store, args.name)
+        if command == "sources":
+            return subscriptions.sources(store, args.json)
+        if command == "import-opml":
+            return subscriptions.import_opml(store, args.file)
+        if command == "export-opml":
+            return subscriptions.export(store, args.file)
+        if command == "refresh":
+            return follow.refresh(store, config, args.json)
+        if command == "tail":
+            return follow.tail(store, config, query, args.json)
+        if command == "dump":
+            return follow.dump_store(store, query, args.json, args.unread, args.limit)
+        raise AssertionError(command)
+    except StoreError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    finally:
+        store.close()
+
+
 def cmd_dump(args: argparse.Namespace) -> int:
     if not args.sources:
-        _error("dump: give at least one SOURCE (a URL or a path)")
+        return _with_store(args)
+    if args.unread:
+        _error("dump: --unread applies to stored entries, not to SOURCEs fetched now")
         return EXIT_USAGE
     try:
         query = parse_query(args.filter)
@@ -147,11 +227,11 @@ def cmd_open(args: argparse.Namespace) -> int:
     from .demo import serve_in_background
 
     if getattr(args, "sources", None):
-        return cmd_dump(argparse.Namespace(sources=args.sources, json=False, limit=None, filter=""))
+        return cmd_dump(argparse.Namespace(sources=args.sources, json=False, limit=None, filter="", unread=False))
     server, url = serve_in_background()
     try:
         print("The reader app is not built yet; here is the bundled demo live source:\n")
-        return cmd_dump(argparse.Namespace(sources=[url], json=False, limit=None, filter=""))
+        return cmd_dump(argparse.Namespace(sources=[url], json=False, limit=None, filter="", unread=False))
     finally:
         server.shutdown()
 
@@ -159,7 +239,9 @@ def cmd_open(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    commands = {"dump": cmd_dump, "demo": cmd_demo}
+    commands = {"dump": cmd_dump, "demo": cmd_demo, "add": _with_store, "remove": _with_store,
+                "sources": _with_store, "refresh": _with_store, "tail": _with_store,
+                "import-opml": _with_store, "export-opml": _with_store}
     if argv and argv[0] not in commands and not argv[0].startswith("-"):
         # `feedtui SOURCE ...`: sources to open in the reader
         args = argparse.Namespace(command=None, sources=argv, db=None, config=None)

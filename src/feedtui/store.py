@@ -73,6 +73,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .fold import fold
 from .models import Entry, Media
 
 CACHE_APP_ID = 0x66656564  # "feed"
@@ -482,6 +483,9 @@ def _connect(target: str | Path, read_only: bool = False) -> sqlite3.Connection:
         conn = sqlite3.connect(str(target), isolation_level=None, check_same_thread=False,
                                timeout=BUSY_TIMEOUT_S)
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    # fold(x): case and diacritics removed, for the query language's source: and actor: terms
+    conn.create_function("fold", 1, lambda text: fold(text) if isinstance(text, str) else text,
+                         deterministic=True)
     return conn
 
 

@@ -43,9 +43,14 @@ def _child(conn: Connection, memory_limit: int) -> None:
             continue
         if job is None:
             return
-        data, url, source, content_type, now = job
+        data, url, source, content_type, now, actor_config = job
         try:
-            conn.send(("ok", extract_bytes(data, url, source, content_type, now)))
+            result = extract_bytes(data, url, source, content_type, now)
+            if actor_config is not None:
+                from .actors import extract_actors
+
+                result.entries = extract_actors(result.entries, *actor_config)
+            conn.send(("ok", result))
         except ExtractError as exc:
             conn.send(("error", str(exc)))
         except MemoryError:
@@ -89,8 +94,12 @@ class ParseWorker:
         self.restarts += 1
 
     def extract(self, data: bytes, url: str, source: str | None = None,
-                content_type: str | None = None, now: datetime | None = None) -> Extraction:
-        """The extraction of one body, or ExtractError (also for time and memory overruns)."""
+                content_type: str | None = None, now: datetime | None = None,
+                actor_config: tuple | None = None) -> Extraction:
+        """The extraction of one body, or ExtractError (also for time and memory overruns).
+
+        actor_config: (aliases, groups) to find the entries' actors in the child as well,
+        or None to leave actors empty."""
         with self._lock:
             if self._process is None or not self._process.is_alive():
                 if self._process is not None:
@@ -98,7 +107,7 @@ class ParseWorker:
                 self._start()
             assert self._conn is not None
             try:
-                self._conn.send((data, url, source, content_type, now))
+                self._conn.send((data, url, source, content_type, now, actor_config))
                 ready = self._conn.poll(self.time_limit)
                 if not ready:
                     self._kill()
@@ -112,9 +121,10 @@ class ParseWorker:
         raise ExtractError(value)
 
     async def extract_async(self, data: bytes, url: str, source: str | None = None,
-                            content_type: str | None = None, now: datetime | None = None) -> Extraction:
+                            content_type: str | None = None, now: datetime | None = None,
+                            actor_config: tuple | None = None) -> Extraction:
         """`extract` without blocking the event loop."""
-        return await asyncio.to_thread(self.extract, data, url, source, content_type, now)
+        return await asyncio.to_thread(self.extract, data, url, source, content_type, now, actor_config)
 
     def close(self) -> None:
         """Stop the child process."""
@@ -141,5 +151,36 @@ class ParseWorker:
         return self._process.pid if self._process is not None else None
 
 
+class ParsePool:
+    """A few ParseWorkers (one per core, at most 4); each body goes to a free one."""
+
+    def __init__(self, size: int | None = None, **limits) -> None:
+        self.workers = [ParseWorker(**limits) for _ in range(size or cpu_count())]
+        self._free: asyncio.Queue[ParseWorker] | None = None
+
+    async def extract_async(self, *args, **kwargs) -> Extraction:
+        """Extract in the next free worker without blocking the event loop."""
+        if self._free is None:
+            self._free = asyncio.Queue()
+            for worker in self.workers:
+                self._free.put_nowait(worker)
+        worker = await self._free.get()
+        try:
+            return await worker.extract_async(*args, **kwargs)
+        finally:
+            self._free.put_nowait(worker)
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.close()
+
+    def __enter__(self) -> ParsePool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def cpu_count() -> int:
+    """Workers worth running: the machine's cores, between 1 and 4."""
     return max(1, min(4, os.cpu_count() or 1))
