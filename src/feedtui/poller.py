@@ -117,6 +117,11 @@ class Poller:
         state = outcome.state
         hints = self._hints.get(source.id)
         if state in (FetchState.NOT_MODIFIED, FetchState.UNCHANGED):
+            if (outcome.etag and outcome.etag != source.etag) or (
+                    outcome.last_modified and outcome.last_modified != source.last_modified):
+                # a 304 may carry fresh validators: the next request must echo those
+                await asyncio.to_thread(self.store.set_validators, source.id, outcome.etag or source.etag,
+                                        outcome.last_modified or source.last_modified, source.body_hash)
             interval = self._adapt(source, changed=False)
             return PollReport(await self._health(source, now, str(state), interval, automatic, hints), str(state))
         if state == FetchState.OK and outcome.data is not None:

@@ -132,8 +132,10 @@ def safe_url(url: object, base: str = "") -> str:
     """An absolute http(s) URL, or "" for anything else (javascript:, data:, file:, junk)."""
     if not url:
         return ""
-    raw = clean_line(url, 4_000).replace(" ", "%20")
-    if base:
+    raw = clean_line(url, 4_000)
+    if " " in raw:
+        raw = raw.replace(" ", "%20")
+    if base and not raw[:8].lower().startswith(("http://", "https://")):
         try:
             raw = urljoin(base, raw)
         except ValueError:

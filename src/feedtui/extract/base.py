@@ -83,7 +83,8 @@ def make_entry(*, source: str, title: object, body=(), published: datetime | Non
     for para in clean_paragraphs(body):
         if paragraphs and paragraphs[-1] == para:
             continue
-        if not paragraphs and clean_title and normal_key(para) == normal_key(clean_title):
+        if (not paragraphs and clean_title and len(para) <= 2 * len(clean_title) + 8
+                and normal_key(para) == normal_key(clean_title)):
             continue
         paragraphs.append(para)
     clean_media = tuple(

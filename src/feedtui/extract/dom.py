@@ -46,7 +46,7 @@ def text_of(node: LexborNode | None) -> str:
     """The node's text with whitespace collapsed ("" for None)."""
     if node is None:
         return ""
-    return _SPACE.sub(" ", node.text(separator=" ") or "").strip()
+    return " ".join((node.text(separator=" ") or "").split())
 
 
 def copy_of(node: LexborNode) -> LexborNode | None:

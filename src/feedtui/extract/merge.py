@@ -17,8 +17,7 @@ def _title_key(entry: Entry) -> str:
     return normal_key(entry.title or (entry.body[0][:120] if entry.body else ""))
 
 
-def _same(a: Entry, b: Entry) -> bool:
-    ka, kb = _title_key(a), _title_key(b)
+def _same(a: Entry, b: Entry, ka: str, kb: str) -> bool:
     if not ka or not kb:
         return False
     titles_match = ka == kb or (min(len(ka), len(kb)) >= 20 and (ka.startswith(kb) or kb.startswith(ka)))
@@ -43,15 +42,21 @@ def _fill(winner: Entry, other: Entry) -> Entry:
 
 def merge_entries(lists: list[list[Entry]]) -> list[Entry]:
     """One list without duplicates, newest first (entries without a time last)."""
+    if len(lists) == 1:  # one strategy: its ids are already distinct, nothing to merge
+        only = lists[0]
+        if len({e.id for e in only}) == len(only):
+            return newest_first(list(only))
     merged: list[Entry] = []
+    keys: list[str] = []
     by_id: dict[str, int] = {}
     by_title: dict[str, list[int]] = {}
     for entries in lists:
         for entry in entries:
             index = by_id.get(entry.id)
+            key = _title_key(entry)
             if index is None:
-                for candidate in by_title.get(_title_key(entry)[:40], ()):
-                    if _same(merged[candidate], entry):
+                for candidate in by_title.get(key[:40], ()):
+                    if _same(merged[candidate], entry, keys[candidate], key):
                         index = candidate
                         break
             if index is not None:
@@ -59,8 +64,9 @@ def merge_entries(lists: list[list[Entry]]) -> list[Entry]:
                 by_id.setdefault(entry.id, index)
                 continue
             by_id[entry.id] = len(merged)
-            by_title.setdefault(_title_key(entry)[:40], []).append(len(merged))
+            by_title.setdefault(key[:40], []).append(len(merged))
             merged.append(entry)
+            keys.append(key)
     return newest_first(merged)
 
 
