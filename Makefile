@@ -26,7 +26,7 @@ run: $(STAMP_RUN)
 	$(BIN)/feedtui
 
 test: $(STAMP_TEST)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: $(STAMP_TEST)
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

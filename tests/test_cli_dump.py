@@ -108,7 +108,9 @@ def test_bad_input_is_one_line_never_a_traceback(tmp_path, content):
 
 
 def test_usage_errors_exit_2(tmp_path):
-    assert run("dump").returncode == 2
+    empty = run("dump")  # no SOURCE: the store (an empty one under FEEDTUI_HOME)
+    assert empty.returncode == 0 and empty.stdout.strip() == "No stored entries yet: feedtui add URL, then feedtui refresh"
+    assert run("dump", "--unread", str(tmp_path / "x.html")).returncode == 2
     bad = run("dump", "--limit", "zero", "x")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert run("dump", str(tmp_path / "missing.html")).returncode == 2

@@ -123,6 +123,10 @@ def dump_store(store: Store, query: Node | None, as_json: bool, unread: bool, li
             sys.stdout.write(json.dumps(entry.to_json(), ensure_ascii=False) + "\n")
         return EXIT_OK
     total = store.count(unread=unread, where_sql=where or None, params=params)
+    if not total:
+        print("No stored entries match." if (query is not None or unread) and store.count()
+              else "No stored entries yet: feedtui add URL, then feedtui refresh")
+        return EXIT_OK
     print_table("stored entries", entries, total=total)
     return EXIT_OK
 
