@@ -54,34 +54,25 @@ set them once with ``configure``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .fold import fold as base_fold
 from .gazetteer import COUNTRIES, NEWS_AGENCIES, ORGS, SEATS, Place
 from .models import Entry
 
 # --------------------------------------------------------------------------- normalizing
 
-_SPECIAL = str.maketrans({
-    "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "ł": "l", "ı": "i", "þ": "th",
-    "ħ": "h", "ŧ": "t", "ŋ": "n", "’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'",
-    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-",
-})
 _WS = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Casefold and strip diacritics (NFKD, combining marks dropped): the one normalizer
-    for actor names and ``actor:`` queries. ``fold("Šefčovič") == "sefcovic"``."""
-    if text.isascii():
-        return _WS.sub(" ", text.casefold().translate(_SPECIAL)).strip()
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return _WS.sub(" ", text.translate(_SPECIAL)).strip()
+    """feedtui.fold.fold with whitespace runs collapsed: the one normalizer for actor names
+    and ``actor:`` queries. ``fold("Šefčovič") == "sefcovic"``."""
+    return " ".join(base_fold(text).split())
 
 
 # British and American spellings fold to one key (Defence/Defense, Organisation/Organization).

@@ -7,9 +7,11 @@ import unicodedata
 from functools import lru_cache
 
 # Letters with no Unicode decomposition that readers still type without their mark.
+# Typographic quotes and dashes become their ASCII forms.
 _LETTERS = str.maketrans({
     "ø": "o", "đ": "d", "ð": "d", "ł": "l", "ħ": "h", "ı": "i", "ŧ": "t", "æ": "ae",
     "œ": "oe", "þ": "th", "ŋ": "n", "ſ": "s",
+    "’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-",
 })
 
 
@@ -29,4 +31,4 @@ def _fold_short(text: str) -> str:
 
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
