@@ -37,3 +37,16 @@ def test_errors_are_one_line_and_name_the_file(tmp_path, text, problem):
         load_config(path)
     message = str(info.value)
     assert message.startswith(str(path)) and problem in message and "\n" not in message
+
+
+def test_aliases_reach_actor_extraction(tmp_path):
+    from feedtui.actors import extract_actors
+    from feedtui.config import alias_map
+    from feedtui.extract.base import make_entry
+
+    path = tmp_path / "c.toml"
+    path.write_text('[aliases]\n"Olaf Scholz" = ["the Chancellor"]\n')
+    aliases = alias_map(load_config(path))
+    assert aliases["the Chancellor"] == "Olaf Scholz"
+    [entry] = extract_actors([make_entry(source="s", title="Olaf Scholz Urges Calm")], aliases, {})
+    assert any("Scholz" in actor for actor in entry.actors)

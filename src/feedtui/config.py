@@ -48,6 +48,11 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
 
 
+def alias_map(config: Config) -> dict[str, str]:
+    """The config's [aliases] as actors.py wants them: other name -> canonical name."""
+    return {alias: canonical for canonical, names in config.aliases.items() for alias in (canonical, *names)}
+
+
 def _names(path: Path, table: str, raw: object) -> dict[str, tuple[str, ...]]:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: [{table}] must be a table of name = [names]")

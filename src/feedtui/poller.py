@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Awaitable, Callable
 
 from . import politeness
-from .config import Config
+from .config import Config, alias_map
 from .extract import ExtractError
 from .fetch import Fetcher, FetchOutcome, FetchState
 from .models import Entry, Extraction
@@ -128,7 +128,7 @@ class Poller:
             try:
                 extraction = await self.worker.extract_async(
                     outcome.data, outcome.final_url or source.url, source.display_name, outcome.content_type,
-                    None, (self.config.aliases, self.config.groups))
+                    None, (alias_map(self.config), self.config.groups))
             except ExtractError as exc:
                 return await self._failed(source, now, "extract-error", str(exc))
             self._hints[source.id] = extraction

@@ -46,7 +46,9 @@ def _sql(node: Node, params: list) -> str:
         params.append(_fts_string(node.text))
         return _FTS
     if isinstance(node, Actor):
-        params.append(node.name)
+        from .actors import query_key
+
+        params.append(query_key(node.name))
         return "e.seq IN (SELECT seq FROM entry_actor_keys WHERE key = ?)"
     if isinstance(node, Source):
         params.extend([node.text, node.text])

@@ -9,7 +9,7 @@ import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from .config import Config, load_config
+from .config import Config, alias_map, load_config
 from .fetch import Fetcher
 from .paths import config_path, db_path
 from .poller import Poller, PollReport
@@ -19,8 +19,15 @@ from .worker import ParsePool
 
 
 def open_config(explicit: str | None) -> Config:
-    """The config (defaults when the file does not exist); ConfigError when unusable."""
-    return load_config(config_path(explicit))
+    """The config (defaults when the file does not exist); ConfigError when unusable.
+
+    Its actor aliases and groups become the defaults of feedtui.actors in this process."""
+    config = load_config(config_path(explicit))
+    if config.aliases or config.groups:
+        from . import actors
+
+        actors.configure(alias_map(config), config.groups)
+    return config
 
 
 def open_store(explicit: str | None) -> Store:

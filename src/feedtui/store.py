@@ -201,14 +201,16 @@ CACHE_MIGRATIONS: list[list[str]] = [
         """CREATE VIRTUAL TABLE entries_fts USING fts5(
             title, body, captions, actors, tokenize = 'unicode61 remove_diacritics 2')""",
         # The index follows the table through triggers, so no write path can forget it.
+        # Its text is folded by feedtui's own fold() (registered on every connection), so
+        # it ignores case and diacritics exactly as the in-memory matcher does (ø = o).
         """CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
             INSERT INTO entries_fts (rowid, title, body, captions, actors) VALUES (
-                new.seq, new.title,
-                (SELECT group_concat(value, ' ') FROM json_each(new.body)),
-                (SELECT group_concat(json_extract(value, '$.caption') || ' '
-                                     || json_extract(value, '$.title'), ' ')
-                 FROM json_each(new.media)),
-                (SELECT group_concat(value, ' ') FROM json_each(new.actors)));
+                new.seq, fold(new.title),
+                fold((SELECT group_concat(value, ' ') FROM json_each(new.body))),
+                fold((SELECT group_concat(json_extract(value, '$.caption') || ' '
+                                          || json_extract(value, '$.title'), ' ')
+                      FROM json_each(new.media))),
+                fold((SELECT group_concat(value, ' ') FROM json_each(new.actors))));
         END""",
         """CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
             DELETE FROM entries_fts WHERE rowid = old.seq;
@@ -217,15 +219,64 @@ CACHE_MIGRATIONS: list[list[str]] = [
         ON entries BEGIN
             DELETE FROM entries_fts WHERE rowid = old.seq;
             INSERT INTO entries_fts (rowid, title, body, captions, actors) VALUES (
-                new.seq, new.title,
-                (SELECT group_concat(value, ' ') FROM json_each(new.body)),
-                (SELECT group_concat(json_extract(value, '$.caption') || ' '
-                                     || json_extract(value, '$.title'), ' ')
-                 FROM json_each(new.media)),
-                (SELECT group_concat(value, ' ') FROM json_each(new.actors)));
+                new.seq, fold(new.title),
+                fold((SELECT group_concat(value, ' ') FROM json_each(new.body))),
+                fold((SELECT group_concat(json_extract(value, '$.caption') || ' '
+                                          || json_extract(value, '$.title'), ' ')
+                      FROM json_each(new.media))),
+                fold((SELECT group_concat(value, ' ') FROM json_each(new.actors))));
         END""",
     ],
 ]
+
+# Migration 2: actors stored per entry, indexed. entry_actors holds each entry's actors
+# (main first) for the sidebar's counts; entry_actor_keys every key an actor is findable
+# under (its names, aliases, acronym, surname, groups such as its country) for `actor:`.
+# Triggers keep both in step with every write path, like the FTS index.
+_ACTOR_ROWS = """
+    INSERT OR IGNORE INTO entry_actors (seq, actor, main)
+        SELECT new.seq, value, key = 0 FROM json_each(new.actors);
+    INSERT OR IGNORE INTO entry_actor_keys (key, seq)
+        SELECT value, new.seq FROM json_each(actor_keys_json(new.actors));"""
+CACHE_MIGRATIONS.append([
+    """CREATE TABLE entry_actors (
+        seq INTEGER NOT NULL, actor TEXT NOT NULL, main INTEGER NOT NULL,
+        PRIMARY KEY (seq, actor)) WITHOUT ROWID""",
+    "CREATE INDEX entry_actors_by_actor ON entry_actors (actor)",
+    """CREATE TABLE entry_actor_keys (
+        key TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (key, seq)) WITHOUT ROWID""",
+    "CREATE INDEX entry_actor_keys_by_seq ON entry_actor_keys (seq)",
+    f"""CREATE TRIGGER entries_actors_insert AFTER INSERT ON entries BEGIN {_ACTOR_ROWS}
+    END""",
+    f"""CREATE TRIGGER entries_actors_update AFTER UPDATE OF actors ON entries BEGIN
+        DELETE FROM entry_actors WHERE seq = old.seq;
+        DELETE FROM entry_actor_keys WHERE seq = old.seq; {_ACTOR_ROWS}
+    END""",
+    """CREATE TRIGGER entries_actors_delete AFTER DELETE ON entries BEGIN
+        DELETE FROM entry_actors WHERE seq = old.seq;
+        DELETE FROM entry_actor_keys WHERE seq = old.seq;
+    END""",
+    """INSERT OR IGNORE INTO entry_actors (seq, actor, main)
+        SELECT e.seq, j.value, j.key = 0 FROM entries AS e, json_each(e.actors) AS j""",
+    """INSERT OR IGNORE INTO entry_actor_keys (key, seq)
+        SELECT j.value, e.seq FROM entries AS e, json_each(actor_keys_json(e.actors)) AS j""",
+])
+
+
+def _actor_keys_json(actors_json: str | None) -> str:
+    """SQL function: the JSON list of keys under which an entry's actors are found."""
+    from .actors import actor_keys
+
+    try:
+        actors = json.loads(actors_json or "[]")
+    except ValueError:
+        return "[]"
+    keys: set[str] = set()
+    for actor in actors:
+        if isinstance(actor, str) and actor:
+            keys.update(actor_keys(actor))
+    return json.dumps(sorted(keys), ensure_ascii=False)
+
 
 STATE_MIGRATIONS: list[list[str]] = [
     [
@@ -486,6 +537,7 @@ def _connect(target: str | Path, read_only: bool = False) -> sqlite3.Connection:
     # fold(x): case and diacritics removed, for the query language's source: and actor: terms
     conn.create_function("fold", 1, lambda text: fold(text) if isinstance(text, str) else text,
                          deterministic=True)
+    conn.create_function("actor_keys_json", 1, _actor_keys_json)
     return conn
 
 
@@ -1135,6 +1187,17 @@ class Store:
         with self._read() as c:
             where, args = self._filters(c, unread, source, match, where_sql, params)
             return c.execute(f"SELECT count(*) {ENTRY_FROM}{where}", args).fetchone()[0]
+
+    def actor_counts(self, where_sql: str | None = None, params: Sequence = (),
+                     unread: bool = False, limit: int = 100) -> list[tuple[str, int]]:
+        """(actor, entries) for the entries that entries() would return with the same
+        filters, most frequent first: the actors sidebar of the current view."""
+        with self._read() as c:
+            where, args = self._filters(c, unread, None, None, where_sql, params)
+            rows = c.execute(
+                f"SELECT a.actor, count(*) AS n {ENTRY_FROM} JOIN entry_actors AS a ON a.seq = e.seq"
+                f"{where} GROUP BY a.actor ORDER BY n DESC, a.actor LIMIT ?", [*args, int(limit)])
+            return [(actor, n) for actor, n in rows.fetchall()]
 
     def source_counts(self) -> dict[int, tuple[int, int]]:
         """source id -> (entries, unread entries), for the sources sidebar."""
