@@ -16,7 +16,7 @@ from .config import Config
 from .models import Entry
 from .poller import PollReport
 from .query import Node, Subject, matches
-from .query_sql import compile_query
+from .query_sql import select
 from .render import local_time, print_table
 from .sanitize import clean_line
 from .session import polling
@@ -116,13 +116,11 @@ def tail(store: Store, config: Config, query: Node | None, as_json: bool) -> int
 
 def dump_store(store: Store, query: Node | None, as_json: bool, unread: bool, limit: int | None) -> int:
     """Print stored entries, newest first."""
-    where, params = compile_query(query)
-    entries = store.entries(limit=limit, unread=unread, where_sql=where or None, params=params)
+    total, entries = select(store, query, limit=limit if limit else -1, unread=unread)
     if as_json:
         for entry in entries:
             sys.stdout.write(json.dumps(entry.to_json(), ensure_ascii=False) + "\n")
         return EXIT_OK
-    total = store.count(unread=unread, where_sql=where or None, params=params)
     if not total:
         print("No stored entries match." if (query is not None or unread) and store.count()
               else "No stored entries yet: feedtui add URL, then feedtui refresh")

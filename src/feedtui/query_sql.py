@@ -15,7 +15,8 @@ _FTS = "e.seq IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)"
 _FLAGS = {
     "unread": "COALESCE(m.read, 0) = 0",
     "read": "COALESCE(m.read, 0) = 1",
-    "starred": "COALESCE(m.starred, 0) = 1",
+    # few entries are starred: look them up instead of testing every entry's mark
+    "starred": "(e.source_id, e.entry_id) IN (SELECT source_id, entry_id FROM state.marks WHERE starred = 1)",
     "edited": "e.edited = 1",
     "key": "e.key_event = 1",
     "pinned": "e.pinned = 1",
@@ -27,12 +28,36 @@ def _fts_string(text: str) -> str:
     return '"' + text.replace('"', '""') + '"*'
 
 
-def compile_query(node: Node | None) -> tuple[str, list]:
-    """(where_sql, params) for Store.entries/count; ("", []) matches everything."""
+#: Above this many matches, a page is found by walking the time-ordered index and testing
+#: membership (stops after one page); below it, by sorting the few matches.
+WALK_ORDER_ABOVE = 100
+
+
+def compile_query(node: Node | None, walk_order: bool = False) -> tuple[str, list]:
+    """(where_sql, params) for Store.entries/count; ("", []) matches everything.
+
+    walk_order: let SQLite walk the entries in time order and test each against the
+    indexed term lists (`+e.seq IN`), instead of collecting every match and sorting: much
+    faster for a page of a large result, slower for a count or a rare term.
+    """
     if node is None:
         return "", []
     params: list = []
-    return _sql(node, params), params
+    sql = _sql(node, params)
+    if walk_order:
+        sql = sql.replace("e.seq IN (", "+e.seq IN (")
+    return sql, params
+
+
+def select(store, node: Node | None, limit: int = 100, offset: int = 0, unread: bool = False):
+    """(total matches, one page of entries newest first) for a query, each part by its
+    fastest plan."""
+    where, params = compile_query(node)
+    total = store.count(unread=unread, where_sql=where or None, params=params)
+    if total > max(WALK_ORDER_ABOVE, limit):
+        where, params = compile_query(node, walk_order=True)
+    page = store.entries(limit=limit, offset=offset, unread=unread, where_sql=where or None, params=params)
+    return total, page
 
 
 def _sql(node: Node, params: list) -> str:
