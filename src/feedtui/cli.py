@@ -221,19 +221,90 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_open(args: argparse.Namespace) -> int:
-    """`feedtui` with no subcommand. The reader app is not built yet: show the bundled demo
-    live source as `dump` prints it, fetched for real from a local server."""
-    from .demo import serve_in_background
+#: The name the bundled demo source is subscribed under, so the next launch can tell a
+#: stale demo URL (a dead port) from the user's own subscriptions.
+DEMO_NAME = "feedtui demo"
 
-    if getattr(args, "sources", None):
-        return cmd_dump(argparse.Namespace(sources=args.sources, json=False, limit=None, filter="", unread=False))
-    server, url = serve_in_background()
+
+def _last_visit_path(db):
+    return db.with_name(f"{db.stem}-tui.json")
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    """`feedtui [SOURCE ...]`: subscribe the SOURCEs and open the reader. With no SOURCE and
+    no subscription of the user's, start the bundled demo live source on 127.0.0.1 and
+    subscribe to it (replacing the demo URL of an earlier launch, whose port is gone)."""
+    import time
+
+    from .config import ConfigError
+    from .fetch import Fetcher
+    from .paths import db_path
+    from .poller import Poller
+    from .session import open_config, open_store
+    from .store import StoreError
+    from .worker import ParsePool
+
+    sources = list(getattr(args, "sources", None) or [])
     try:
-        print("The reader app is not built yet; here is the bundled demo live source:\n")
-        return cmd_dump(argparse.Namespace(sources=[url], json=False, limit=None, filter="", unread=False))
+        config = open_config(args.config)
+        store = open_store(args.db)
+    except (ConfigError, StoreError) as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    server = None
+    pool = None
+    try:
+        for source in sources:
+            try:
+                store.add_source(normalize_source(source))
+            except StoreError as exc:
+                _error(f"{source}: {exc}")
+                return EXIT_USAGE
+        own = [s for s in store.sources() if s.name != DEMO_NAME]
+        if not sources and not own:
+            from .demo import serve_in_background
+
+            server, url = serve_in_background()
+            for stale in store.sources():
+                if stale.name == DEMO_NAME and stale.url != url:
+                    store.remove_source(stale.id)
+            store.add_source(url, name=DEMO_NAME, kind="live")
+        pool = ParsePool()
+        poller = Poller(store, Fetcher(), pool, config)
+        visit_file = _last_visit_path(db_path(args.db))
+        try:
+            last_visit = float(json.loads(visit_file.read_text("utf-8"))["last_visit"])
+        except (OSError, ValueError, KeyError, TypeError):
+            last_visit = None
+        from .tui import FeedApp
+
+        FeedApp(store, config=config, poller=poller, last_visit=last_visit).run()
+        try:
+            visit_file.write_text(json.dumps({"last_visit": time.time()}), "utf-8")
+        except OSError:
+            pass
+        return EXIT_OK
     finally:
-        server.shutdown()
+        if pool is not None:
+            pool.close()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        store.close()
+
+
+def _global_values(argv: list[str]) -> tuple[dict[str, str | None], list[str]]:
+    """--db/--config values found anywhere in argv, and the other arguments in order."""
+    options: dict[str, str | None] = {"db": None, "config": None}
+    rest: list[str] = []
+    items = iter(argv)
+    for item in items:
+        name, eq, value = item.partition("=")
+        if name in ("--db", "--config"):
+            options[name[2:]] = value if eq else next(items, None)
+        else:
+            rest.append(item)
+    return options, rest
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -242,9 +313,10 @@ def main(argv: list[str] | None = None) -> int:
     commands = {"dump": cmd_dump, "demo": cmd_demo, "add": _with_store, "remove": _with_store,
                 "sources": _with_store, "refresh": _with_store, "tail": _with_store,
                 "import-opml": _with_store, "export-opml": _with_store}
-    if argv and argv[0] not in commands and not argv[0].startswith("-"):
-        # `feedtui SOURCE ...`: sources to open in the reader
-        args = argparse.Namespace(command=None, sources=argv, db=None, config=None)
+    options, rest = _global_values(argv)
+    if rest and rest[0] not in commands and not rest[0].startswith("-"):
+        # `feedtui [--db P] SOURCE ...`: sources to open in the reader
+        args = argparse.Namespace(command=None, sources=rest, **options)
     else:
         args = parser.parse_args(argv)
     try:

@@ -61,6 +61,18 @@ def _child(conn: Connection, memory_limit: int) -> None:
             conn.send(("error", f"{url}: extraction failed ({type(exc).__name__})"))
 
 
+def _start_resource_tracker() -> None:
+    # multiprocessing starts its resource tracker with the first child, handing it
+    # sys.stderr's descriptor. Inside the Textual app stderr is captured (no real
+    # descriptor) and that start fails, so start the tracker while stderr is still real.
+    try:
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    except (OSError, ValueError):  # it will be retried with the first child
+        pass
+
+
 class ParseWorker:
     """One child process; `extract` sends it a body and waits at most time_limit seconds.
 
@@ -75,6 +87,7 @@ class ParseWorker:
         self._conn: Connection | None = None
         self._lock = threading.Lock()
         self.restarts = 0
+        _start_resource_tracker()
 
     def _start(self) -> None:
         parent, child = self._context.Pipe()

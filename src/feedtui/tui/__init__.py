@@ -1,0 +1,5 @@
+"""The Textual reader app. Nothing outside this package imports Textual."""
+
+from .app import FeedApp
+
+__all__ = ["FeedApp"]

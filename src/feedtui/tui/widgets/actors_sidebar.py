@@ -1,0 +1,55 @@
+"""The actors sidebar: who speaks or acts in the current view, with counts. Selecting one
+filters the list by it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+
+class ActorsSidebar(Vertical):
+    """Actors of the view, most frequent first."""
+
+    DEFAULT_CSS = """
+    ActorsSidebar {
+        width: 26;
+        border-left: vkey $foreground 15%;
+        & > .sidebar-title { padding: 0 1; color: $text-accent; text-style: bold; }
+        & > OptionList { height: 1fr; border: none; padding: 0; background: $surface; }
+    }
+    """
+
+    class Selected(Message):
+        """An actor was chosen: filter by it."""
+
+        def __init__(self, actor: str) -> None:
+            super().__init__()
+            self.actor = actor
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.actors: list[tuple[str, int]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("Actors in view"), classes="sidebar-title")
+        yield OptionList(id="actors-list")
+
+    def show(self, actors: list[tuple[str, int]]) -> None:
+        self.actors = actors
+        options = self.query_one(OptionList)
+        options.clear_options()
+        if not actors:
+            options.add_option(Option(Content.styled("none in view", "italic $text-muted"),
+                                      disabled=True))
+        for name, count in actors:
+            options.add_option(Option(Content.assemble((f"{count:>4} ", "$text-muted"), name)))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        index = event.option_index
+        if 0 <= index < len(self.actors):
+            self.post_message(self.Selected(self.actors[index][0]))
