@@ -45,8 +45,11 @@ class ActorsSidebar(Vertical):
         if not actors:
             options.add_option(Option(Content.styled("none in view", "italic $text-muted"),
                                       disabled=True))
+        # one line per actor: long names end in an ellipsis instead of wrapping
+        room = max(8, (self.size.width or 26) - 7)
         for name, count in actors:
-            options.add_option(Option(Content.assemble((f"{count:>4} ", "$text-muted"), name)))
+            label = Content(name).truncate(room, ellipsis=True)
+            options.add_option(Option(Content.assemble((f"{count:>4} ", "$text-muted"), label)))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
