@@ -58,6 +58,7 @@ aliases (for the query language to compile a filter into):
 from __future__ import annotations
 
 import hashlib
+from array import array
 import json
 import os
 import sqlite3
@@ -1188,16 +1189,78 @@ class Store:
             where, args = self._filters(c, unread, source, match, where_sql, params)
             return c.execute(f"SELECT count(*) {ENTRY_FROM}{where}", args).fetchone()[0]
 
+    # - views: what the reader's list needs (keys in display order, windows by key) -
+
+    def keys(self, where_sql: str | None = None, params: Sequence = ()) -> array:
+        """The row keys (``seq``) of the entries entries() would return, in its order:
+        8 bytes per entry, so a list can hold a 200,000-entry view and load windows."""
+        with self._read() as c:
+            where, args = self._filters(c, False, None, None, where_sql, params)
+            cursor = c.execute(f"SELECT e.seq {ENTRY_FROM}{where} {ENTRY_ORDER}", args)
+            keys = array("q")
+            while rows := cursor.fetchmany(20000):
+                keys.extend(r[0] for r in rows)
+            return keys
+
+    def entries_by_key(self, keys: Iterable[int]) -> dict[int, Entry]:
+        """key -> Entry for the given row keys (keys no longer stored are left out)."""
+        found: dict[int, Entry] = {}
+        with self._read() as c:
+            for chunk in _chunks(list(keys)):
+                rows = c.execute(f"SELECT e.seq, {_ENTRY_SELECT[len('SELECT '):]}{ENTRY_FROM} "
+                                 f"WHERE e.seq IN ({', '.join('?' * len(chunk))})", list(chunk))
+                for row in rows.fetchall():
+                    found[row[0]] = _row_to_entry(row[1:])
+        return found
+
+    def entry_refs(self, keys: Iterable[int]) -> list[tuple[int, str]]:
+        """(source id, entry id) for row keys: what mark_read and set_starred take."""
+        out: list[tuple[int, str]] = []
+        with self._read() as c:
+            for chunk in _chunks(list(keys)):
+                out.extend(c.execute(f"SELECT source_id, entry_id FROM entries WHERE seq IN "
+                                     f"({', '.join('?' * len(chunk))})", list(chunk)).fetchall())
+        return out
+
+    def arrived_since(self, moment: datetime | float, limit: int = 5000) -> set[int]:
+        """Row keys of entries first seen after moment: what is new since a last visit."""
+        with self._read() as c:
+            rows = c.execute("SELECT seq FROM entries WHERE first_seen > ? LIMIT ?",
+                             (_ts(moment), limit)).fetchall()
+        return {r[0] for r in rows}
+
     def actor_counts(self, where_sql: str | None = None, params: Sequence = (),
-                     unread: bool = False, limit: int = 100) -> list[tuple[str, int]]:
+                     unread: bool = False, limit: int = 100,
+                     newest: int | None = None) -> list[tuple[str, int]]:
         """(actor, entries) for the entries that entries() would return with the same
-        filters, most frequent first: the actors sidebar of the current view."""
+        filters (only the newest `newest` of them when given, which bounds the cost on a
+        huge view), most frequent first: the actors sidebar of the current view."""
         with self._read() as c:
             where, args = self._filters(c, unread, None, None, where_sql, params)
+            view = f"SELECT e.seq {ENTRY_FROM}{where} {ENTRY_ORDER}"
+            if newest is not None:
+                view += " LIMIT ?"
+                args = [*args, int(newest)]
             rows = c.execute(
-                f"SELECT a.actor, count(*) AS n {ENTRY_FROM} JOIN entry_actors AS a ON a.seq = e.seq"
-                f"{where} GROUP BY a.actor ORDER BY n DESC, a.actor LIMIT ?", [*args, int(limit)])
+                f"SELECT a.actor, count(*) AS n FROM entry_actors AS a WHERE a.seq IN ({view}) "
+                f"GROUP BY a.actor ORDER BY n DESC, a.actor LIMIT ?", [*args, int(limit)])
             return [(actor, n) for actor, n in rows.fetchall()]
+
+    def hourly_counts(self, now: datetime | float, hours: int = 24) -> dict[int, list[int]]:
+        """source id -> entries per hour over the last `hours` hours, oldest hour first
+        (the sources sidebar's sparkline)."""
+        end = _ts(now)
+        start = end - hours * 3600
+        out: dict[int, list[int]] = {}
+        with self._read() as c:
+            rows = c.execute(
+                "SELECT source_id, CAST((sort_time - ?) / 3600 AS INTEGER) AS h, count(*) "
+                "FROM entries WHERE sort_time >= ? AND sort_time < ? GROUP BY source_id, h",
+                (start, start, end + 1)).fetchall()
+        for sid, hour, n in rows:
+            if 0 <= hour < hours:
+                out.setdefault(sid, [0] * hours)[hour] = n
+        return out
 
     def source_counts(self) -> dict[int, tuple[int, int]]:
         """source id -> (entries, unread entries), for the sources sidebar."""

@@ -43,7 +43,6 @@ class ViewLoaded(Message):
     keys: array
     divider: int | None
     keep: bool
-    in_memory: bool = False
 
 
 @dataclass

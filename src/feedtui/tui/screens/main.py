@@ -67,7 +67,6 @@ class MainScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._generation = 0
-        self._in_memory = False
         self._sources: dict[str, Source] = {}
         self._polling = False
         self._first_load = True
@@ -116,24 +115,23 @@ class MainScreen(Screen):
 
     @work(thread=True, group="view", exit_on_error=False)
     def _load_keys(self, generation: int, spec: ViewSpec, keep: bool) -> None:
-        loaded = entry_view.load_keys(self.store, spec)
+        keys = entry_view.load_keys(self.store, spec)
         divider = None
         last_visit = self.app.last_visit
         if last_visit is not None and not spec.oldest_first:
-            fresh = entry_view.arrived_since(self.store, last_visit)
+            fresh = self.store.arrived_since(last_visit)
             count = 0
-            for key in loaded.keys:
+            for key in keys:
                 if key not in fresh:
                     break
                 count += 1
             divider = count or None
-        self.post_message(ViewLoaded(generation, loaded.keys, divider, keep, loaded.in_memory))
+        self.post_message(ViewLoaded(generation, keys, divider, keep))
 
     def on_view_loaded(self, message: ViewLoaded) -> None:
         if message.generation != self._generation:
             return  # a newer filter or order superseded this load
         entries = self.query_one(EntryList)
-        self._in_memory = message.in_memory
         added = entries.set_keys(message.keys, message.divider, keep=message.keep)
         if message.keep and added:
             self.new_count += added
@@ -151,10 +149,7 @@ class MainScreen(Screen):
         entries = self.query_one(EntryList)
         bar = self.query_one(FilterBar)
         shown = len(entries.keys)
-        note = f"{shown:,} shown"
-        if self._in_memory:
-            note += " (slow filter)"
-        bar.set_status(note)
+        bar.set_status(f"{shown:,} shown")
         bar.set_new_count(self.new_count)
         self._update_header()
 
@@ -172,10 +167,7 @@ class MainScreen(Screen):
         time.sleep(0.3 if len(self.query_one(EntryList).keys) > 5000 else 0.0)
         if generation != self._generation:
             return
-        entries = self.query_one(EntryList)
-        spec = ViewSpec(self.tree, self.oldest_first)
-        keys = entry_view.ViewKeys(entries.keys, self._in_memory)
-        actors = entry_view.actor_counts(self.store, spec, keys)
+        actors = entry_view.actor_counts(self.store, ViewSpec(self.tree, self.oldest_first))
         self.app.call_from_thread(self.query_one(ActorsSidebar).show, actors)
 
     def refresh_sources(self) -> None:
@@ -183,7 +175,7 @@ class MainScreen(Screen):
         try:
             sources = self.store.sources()
             counts = self.store.source_counts()
-            hourly = entry_view.hourly_counts(self.store, self.app.clock())
+            hourly = self.store.hourly_counts(self.app.clock())
         except StoreError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return
@@ -291,7 +283,7 @@ class MainScreen(Screen):
         if entry.read == read:
             return
         try:
-            self.store.mark_read(entry_view.source_keys(self.store, [key]), read)
+            self.store.mark_read(self.store.entry_refs([key]), read)
         except StoreError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return
@@ -368,7 +360,7 @@ class MainScreen(Screen):
             if everything:
                 count = self.store.mark_all_read()
             else:
-                count = self.store.mark_all_read(entry_view.source_keys(self.store, keys))
+                count = self.store.mark_all_read(self.store.entry_refs(keys))
         except StoreError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
             return
@@ -380,7 +372,7 @@ class MainScreen(Screen):
         if key is None or entry is None:
             return
         try:
-            self.store.set_starred(entry_view.source_keys(self.store, [key])[0], not entry.starred)
+            self.store.set_starred(self.store.entry_refs([key])[0], not entry.starred)
         except (StoreError, IndexError) as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return
