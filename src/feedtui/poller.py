@@ -28,6 +28,19 @@ from .worker import ParsePool, ParseWorker
 ADAPT_LOW, ADAPT_HIGH = 0.5, 4.0
 
 
+@dataclass(frozen=True, slots=True)
+class _Hints:
+    """What the next poll needs from the last extraction (kept instead of its entries)."""
+
+    ttl_minutes: int | None = None
+    skip_hours: frozenset[int] = frozenset()
+    skip_days: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, extraction: Extraction) -> _Hints:
+        return cls(extraction.ttl_minutes, extraction.skip_hours, extraction.skip_days)
+
+
 @dataclass
 class PollReport:
     """What one poll of one source did."""
@@ -70,7 +83,7 @@ class Poller:
         self.rng = rng or random.Random()
         self.on_report = on_report
         self._intervals: dict[int, float] = {}
-        self._hints: dict[int, Extraction] = {}
+        self._hints: dict[int, _Hints] = {}
         self._wake = asyncio.Event()
 
     # -- intervals --------------------------------------------------------------------
@@ -117,13 +130,16 @@ class Poller:
         state = outcome.state
         hints = self._hints.get(source.id)
         if state in (FetchState.NOT_MODIFIED, FetchState.UNCHANGED):
+            fields = {}
             if (outcome.etag and outcome.etag != source.etag) or (
                     outcome.last_modified and outcome.last_modified != source.last_modified):
                 # a 304 may carry fresh validators: the next request must echo those
-                await asyncio.to_thread(self.store.set_validators, source.id, outcome.etag or source.etag,
-                                        outcome.last_modified or source.last_modified, source.body_hash)
+                # (written in the same transaction as the source's health)
+                fields = {"etag": outcome.etag or source.etag or "",
+                          "last_modified": outcome.last_modified or source.last_modified or ""}
             interval = self._adapt(source, changed=False)
-            return PollReport(await self._health(source, now, str(state), interval, automatic, hints), str(state))
+            return PollReport(await self._health(source, now, str(state), interval, automatic, hints, **fields),
+                              str(state))
         if state == FetchState.OK and outcome.data is not None:
             try:
                 extraction = await self.worker.extract_async(
@@ -131,7 +147,7 @@ class Poller:
                     None, (alias_map(self.config), self.config.groups))
             except ExtractError as exc:
                 return await self._failed(source, now, "extract-error", str(exc))
-            self._hints[source.id] = extraction
+            self._hints[source.id] = _Hints.of(extraction)  # not its entries: they are stored
             result = await asyncio.to_thread(self.store.ingest, source.id, extraction.entries)
             interval = self._adapt(source, changed=bool(result.new or result.edited))
             fields = {"kind": extraction.kind}
@@ -139,9 +155,11 @@ class Poller:
                 self._intervals.pop(source.id, None)
             if extraction.coverage_end is not None and extraction.coverage_end.timestamp() < now:
                 fields["disabled"] = f"coverage ended {extraction.coverage_end:%Y-%m-%d %H:%M} UTC"
-            await asyncio.to_thread(self.store.set_validators, source.id, outcome.etag, outcome.last_modified,
-                                    outcome.body_hash)
-            updated = await self._health(source, now, "ok", interval, automatic, extraction, **fields)
+            # the validators only after the entries are stored, with the health in one transaction
+            fields.update(etag=outcome.etag or "", last_modified=outcome.last_modified or "")
+            if outcome.body_hash is not None:
+                fields["body_hash"] = outcome.body_hash
+            updated = await self._health(source, now, "ok", interval, automatic, _Hints.of(extraction), **fields)
             return PollReport(updated, "ok", result.new, result.edited, result.unchanged)
         if state == FetchState.GONE:
             updated = await asyncio.to_thread(
@@ -157,14 +175,18 @@ class Poller:
         failures = source.failures + 1
         wait = politeness.backoff(failures, base=min(60.0, self.interval(source)), rng=self.rng)
         floor = max(not_before or 0.0, now + wait)
-        when = politeness.next_poll(now, self.interval(source), not_before=floor)
+        # a retry is still an automatic poll: it keeps out of the feed's skipHours/skipDays
+        hints = self._hints.get(source.id)
+        when = politeness.next_poll(now, self.interval(source), not_before=floor,
+                                    skip_hours=hints.skip_hours if hints else (),
+                                    skip_days=hints.skip_days if hints else ())
         updated = await asyncio.to_thread(
             self.store.update_source_health, source.id, last_poll=_utc(now), last_status=state,
             failures=failures, last_error=clean_line(error, 300), next_poll=_utc(when))
         return PollReport(updated, state, error=clean_line(error, 300))
 
     async def _health(self, source: Source, now: float, state: str, interval: float, automatic: bool,
-                      hints: Extraction | None, **fields) -> Source:
+                      hints: _Hints | None, **fields) -> Source:
         when = politeness.next_poll(
             now, interval, automatic=automatic,
             ttl_minutes=hints.ttl_minutes if hints else None,
