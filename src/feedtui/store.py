@@ -1191,12 +1191,16 @@ class Store:
 
     # - views: what the reader's list needs (keys in display order, windows by key) -
 
-    def keys(self, where_sql: str | None = None, params: Sequence = ()) -> array:
+    def keys(self, where_sql: str | None = None, params: Sequence = (),
+             limit: int | None = None) -> array:
         """The row keys (``seq``) of the entries entries() would return, in its order:
         8 bytes per entry, so a list can hold a 200,000-entry view and load windows."""
         with self._read() as c:
             where, args = self._filters(c, False, None, None, where_sql, params)
-            cursor = c.execute(f"SELECT e.seq {ENTRY_FROM}{where} {ENTRY_ORDER}", args)
+            tail = ""
+            if limit is not None:
+                tail, args = " LIMIT ?", [*args, int(limit)]
+            cursor = c.execute(f"SELECT e.seq {ENTRY_FROM}{where} {ENTRY_ORDER}{tail}", args)
             keys = array("q")
             while rows := cursor.fetchmany(20000):
                 keys.extend(r[0] for r in rows)

@@ -20,8 +20,8 @@ from ..store import Store
 #: How many entries one window fetch loads around a missing row.
 WINDOW = 120
 #: Actor counts look at the newest this many entries of a view: exact for any view a
-#: person reads through, and bounded (a few ms) at 200,000 entries.
-ACTOR_SCAN = 20000
+#: person reads through, and bounded (about 10 ms) at 200,000 entries.
+ACTOR_SCAN = 2000
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,10 @@ class ViewSpec:
 
     tree: Node | None = None
     oldest_first: bool = False
+
+
+#: How many keys the first, quick load of a new filter shows (a few screens).
+FIRST_PAGE = 300
 
 
 def load_keys(store: Store, spec: ViewSpec) -> array:
@@ -41,6 +45,13 @@ def load_keys(store: Store, spec: ViewSpec) -> array:
     return keys
 
 
+def first_keys(store: Store, spec: ViewSpec) -> array:
+    """The newest FIRST_PAGE keys of the view, found by walking the time index (a few ms
+    even at 200,000 entries), so a new filter paints before the whole view is counted."""
+    where, params = compile_query(spec.tree, walk_order=True)
+    return store.keys(where or None, params, limit=FIRST_PAGE)
+
+
 def fetch_entries(store: Store, keys: Sequence[int]) -> dict[int, Entry]:
     """key -> Entry for the given keys (missing keys are left out)."""
     return store.entries_by_key(keys)
@@ -48,7 +59,7 @@ def fetch_entries(store: Store, keys: Sequence[int]) -> dict[int, Entry]:
 
 def actor_counts(store: Store, spec: ViewSpec, limit: int = 40) -> list[tuple[str, int]]:
     """(actor, entries) over the view's newest ACTOR_SCAN entries, most frequent first."""
-    where, params = compile_query(spec.tree)
+    where, params = compile_query(spec.tree, walk_order=True)
     return store.actor_counts(where or None, params, limit=limit, newest=ACTOR_SCAN)
 
 

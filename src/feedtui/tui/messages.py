@@ -43,6 +43,7 @@ class ViewLoaded(Message):
     keys: array
     divider: int | None
     keep: bool
+    partial: bool = False  # only the first screens of a new filter; the full view follows
 
 
 @dataclass

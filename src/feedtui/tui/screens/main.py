@@ -67,6 +67,7 @@ class MainScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._generation = 0
+        self._partial = -1  # the generation whose first screens are shown, awaiting the rest
         self._sources: dict[str, Source] = {}
         self._polling = False
         self._first_load = True
@@ -111,10 +112,15 @@ class MainScreen(Screen):
     def reload(self, keep: bool) -> None:
         """Load the view's keys again (a thread worker posts ViewLoaded)."""
         self._generation += 1
+        self._partial = -1
         self._load_keys(self._generation, ViewSpec(self.tree, self.oldest_first), keep)
 
     @work(thread=True, group="view", exit_on_error=False)
     def _load_keys(self, generation: int, spec: ViewSpec, keep: bool) -> None:
+        if not keep and not spec.oldest_first:
+            # a new filter: paint its first screens at once, then the whole view
+            self.post_message(ViewLoaded(generation, entry_view.first_keys(self.store, spec),
+                                         None, False, partial=True))
         keys = entry_view.load_keys(self.store, spec)
         divider = None
         last_visit = self.app.last_visit
@@ -132,7 +138,18 @@ class MainScreen(Screen):
         if message.generation != self._generation:
             return  # a newer filter or order superseded this load
         entries = self.query_one(EntryList)
-        added = entries.set_keys(message.keys, message.divider, keep=message.keep)
+        if message.partial:
+            entries.set_keys(message.keys, None, keep=False)
+            self._partial = message.generation
+            self.query_one(FilterBar).set_status(f"{len(message.keys):,}+ shown"
+                                                 if len(message.keys) >= entry_view.FIRST_PAGE
+                                                 else f"{len(message.keys):,} shown")
+            return
+        # after a partial load the reader may already have moved: keep the cursor then
+        completes = self._partial == message.generation
+        added = entries.set_keys(message.keys, message.divider, keep=message.keep or completes)
+        if completes:
+            added = 0
         if message.keep and added:
             self.new_count += added
         if not message.keep:
@@ -168,7 +185,9 @@ class MainScreen(Screen):
         if generation != self._generation:
             return
         actors = entry_view.actor_counts(self.store, ViewSpec(self.tree, self.oldest_first))
-        self.app.call_from_thread(self.query_one(ActorsSidebar).show, actors)
+        shown = len(self.query_one(EntryList).keys)
+        sampled = entry_view.ACTOR_SCAN if shown > entry_view.ACTOR_SCAN else None
+        self.app.call_from_thread(self.query_one(ActorsSidebar).show, actors, sampled)
 
     def refresh_sources(self) -> None:
         """Re-read the subscriptions, their counts and health (sidebar and header)."""

@@ -38,8 +38,12 @@ class ActorsSidebar(Vertical):
         yield Static(Content("Actors in view"), classes="sidebar-title")
         yield OptionList(id="actors-list")
 
-    def show(self, actors: list[tuple[str, int]]) -> None:
+    def show(self, actors: list[tuple[str, int]], sampled: int | None = None) -> None:
+        """List actors with counts; sampled: the counts cover only the newest `sampled`
+        entries of a larger view (the title says so)."""
         self.actors = actors
+        title = "Actors in view" if sampled is None else f"Actors, newest {sampled:,}"
+        self.query_one(".sidebar-title", Static).update(Content(title))
         options = self.query_one(OptionList)
         options.clear_options()
         if not actors:
