@@ -373,7 +373,9 @@ class EntryList(ScrollView, can_focus=True):
             actor = entry.actors[0] if entry.actors else ""
             if len(actor) > actor_width - 1:
                 actor = actor[:actor_width - 2] + "…"
-            text.append(f"{actor:<{actor_width}}", style=self._style("entry-list--actor"))
+            # on the cursor bar the accent colour would vanish into the bar's own
+            text.append(f"{actor:<{actor_width}}",
+                        style=read_style if is_cursor else self._style("entry-list--actor"))
         title = entry.title or (entry.body[0] if entry.body else "(no title)")
         text.append(" ".join(title.split()), style=read_style)
         text.truncate(width, overflow="ellipsis", pad=True)
