@@ -7,7 +7,9 @@ import asyncio
 import time
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -16,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from ...query import Node, QueryError, parse
+from ...sanitize import clean_line
 
 DEBOUNCE = 0.15
 
@@ -27,6 +30,20 @@ class FilterInput(Input):
 
     def action_clear_filter(self) -> None:
         self.post_message(FilterBar.Cleared())
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # A terminal hands a bracketed paste over raw (ESC and C1 bytes included) and an
+        # Input draws what it holds: the pasted line goes through the sanitizer first.
+        event.prevent_default()  # not Input's own paste handler, which inserts it raw
+        event.stop()
+        lines = event.text.splitlines()
+        line = clean_line(lines[0]) if lines else ""
+        if not line:
+            return
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(line)
+        else:
+            self.replace(line, *self.selection)
 
 
 class FilterBar(Vertical):
@@ -135,7 +152,8 @@ class FilterBar(Vertical):
         # coalesced into one filter after DEBOUNCE seconds of quiet.
         wait = DEBOUNCE if debounce and moment - self._last_change < DEBOUNCE else 0.0
         self._last_change = moment
-        self.run_worker(self._post_later(text, tree, wait), group="filter-debounce",
+        # a callable, not a coroutine: a run cancelled before it starts leaves nothing unawaited
+        self.run_worker(partial(self._post_later, text, tree, wait), group="filter-debounce",
                         exclusive=True, exit_on_error=False)
 
     async def _post_later(self, text: str, tree: Node | None, wait: float) -> None:
