@@ -35,7 +35,9 @@ def test_errors_come_back_as_extract_errors(worker):
 
 @pytest.mark.timeout(60)
 def test_slow_parse_is_killed_in_time_and_worker_recovers(worker):
-    nested = b"<html><body>" + b"<div>" * 200_000 + b"x" + b"</div>" * 200_000
+    # 100,000 stamped paragraphs: a real (linear) workload that takes well over 2 s
+    nested = b"<html><body>" + b"".join(
+        b"<p><strong>%02d:%02d</strong> Update %d</p><p>body</p>" % (i % 24, i % 60, i) for i in range(100_000))
     before = worker.restarts
     started = time.monotonic()
     with pytest.raises(ExtractError, match="longer than 2 s"):

@@ -13,6 +13,7 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
+from .extract.syndication import safe_xml_parser
 from .sanitize import clean_line, safe_url
 
 
@@ -29,15 +30,10 @@ class Outline:
     rejected: str = ""
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=False, recover=True)
-
-
 def parse_opml(data: bytes, name: str = "OPML") -> list[Outline]:
     """Every outline with a feed URL, in document order; rejected ones carry a reason."""
     try:
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(data, safe_xml_parser())
     except etree.XMLSyntaxError as exc:
         raise OpmlError(f"{name}: not XML ({clean_line(exc, 120)})") from None
     if root is None or etree.QName(root).localname.lower() != "opml":

@@ -14,6 +14,7 @@ Nothing here touches the network or the screen.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from datetime import datetime, timezone
@@ -52,7 +53,7 @@ def extract_bytes(data: bytes, url: str, source: str | None = None,
     """
     now = now or datetime.now(timezone.utc)
     source = source or url
-    head = data[:4096].lstrip()
+    head = _head(data).lstrip()
     if not head.strip():
         raise ExtractError(f"{url}: empty document")
     if head[:1] in (b"{", b"[") or head[:4] == b"\xef\xbb\xbf{":
@@ -69,6 +70,24 @@ def extract_bytes(data: bytes, url: str, source: str | None = None,
         if result is not None and result.entries:
             return result
     return extract_html(decode_html(data, content_type), url, source, now)
+
+
+#: Byte order marks and the first bytes of "<" in the UTF-16 and UTF-32 forms (longest first).
+_WIDE = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", 4), (codecs.BOM_UTF32_BE, "utf-32-be", 4),
+    (codecs.BOM_UTF16_LE, "utf-16-le", 2), (codecs.BOM_UTF16_BE, "utf-16-be", 2),
+    (b"<\x00\x00\x00", "utf-32-le", 0), (b"\x00\x00\x00<", "utf-32-be", 0),
+    (b"<\x00", "utf-16-le", 0), (b"\x00<", "utf-16-be", 0),
+)
+
+
+def _head(data: bytes) -> bytes:
+    """The first 4 KB as ASCII-compatible bytes, for sniffing: a UTF-16 or UTF-32 document
+    (a feed that hides its markup, entities included, from byte patterns) is transcoded."""
+    for prefix, encoding, skip in _WIDE:
+        if data.startswith(prefix):
+            return data[skip:4096].decode(encoding, "ignore").encode("utf-8", "ignore")
+    return data[:4096]
 
 
 def _extract_json(data: bytes, url: str, source: str, now: datetime) -> Extraction:

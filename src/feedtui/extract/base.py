@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..models import Entry, Media
 from ..sanitize import LINE_LIMIT, clean_line, clean_paragraphs, safe_url
+from .htmlguard import tame
 
 
 class ExtractError(Exception):
@@ -39,7 +40,7 @@ class Page:
 
     @cached_property
     def tree(self) -> LexborHTMLParser:
-        return self._tree or LexborHTMLParser(self.html)
+        return self._tree or LexborHTMLParser(tame(self.html))
 
 
 _NORMAL = re.compile(r"\W+", re.UNICODE)
@@ -62,7 +63,9 @@ def make_id(source_id: object = None, url: str = "", anchor: str = "",
     hash of the normalized stamp and title. Never the bare link: every update of a
     liveblog shares the page URL."""
     if source_id not in (None, ""):
-        return clean_line(source_id, 500)
+        own = clean_line(source_id, 500)
+        if own:  # an id of nothing but controls or spaces is no id
+            return own
     if url and anchor:
         base = url.split("#", 1)[0]
         return clean_line(f"{base}#{anchor}", 1_000)

@@ -40,7 +40,7 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
                 continue  # a page that says UTF-16 but is plainly 8-bit
             try:
                 return data.decode(encoding)
-            except UnicodeDecodeError:
+            except (UnicodeError, LookupError):  # undecodable, or not a text codec (base64)
                 continue
     try:
         return data.decode("utf-8")

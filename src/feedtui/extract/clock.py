@@ -14,7 +14,7 @@ the heading above them (or the date of "now"), step over midnight in the page's 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 
@@ -468,6 +468,27 @@ def detect_newest_first(events: list, now: datetime | None = None) -> bool:
 
 
 def resolve(events: list, now: datetime, page_zone: str = "") -> list[datetime | None]:
+    """`_resolve`, safe at the edges of datetime's range: when a stamp or heading in year 1
+    or 9999 would step out of it, those stamps stay undated (and headings are ignored)."""
+    try:
+        return _resolve(events, now, page_zone)
+    except OverflowError:
+        pass
+    edge = (lambda year: year is not None and not 1 < year < 9999)
+    kept = []
+    for event in events:
+        if isinstance(event, Stamp) and (edge(event.year) or (event.moment and edge(event.moment.year))):
+            event = replace(event, kind="undated", moment=None)
+        elif isinstance(event, date) and edge(event.year):
+            continue
+        kept.append(event)
+    try:
+        return _resolve(kept, now, page_zone)
+    except OverflowError:
+        return [None] * sum(1 for e in events if isinstance(e, Stamp))
+
+
+def _resolve(events: list, now: datetime, page_zone: str = "") -> list[datetime | None]:
     """Aware UTC moments for the stamps in a page's sequence of events.
 
     events holds, in document order, Stamp objects (one per entry) and `date` objects

@@ -202,6 +202,13 @@ def parse_date(value: object, default_tz: tzinfo | None = UTC) -> datetime | Non
     and its usual corruptions, and epoch seconds or milliseconds. A date with no zone is
     read in default_tz.
     """
+    try:
+        return _parse_date(value, default_tz)
+    except (ValueError, OverflowError):  # a date at the edge of datetime's range, huge fields
+        return None
+
+
+def _parse_date(value: object, default_tz: tzinfo | None) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):

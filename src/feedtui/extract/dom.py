@@ -21,6 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..models import Entry, Media
 from .base import Page, make_entry, make_id, normal_key
 from .dates import parse_date
+from .htmlguard import tame
 from .text import Content, fragment_content, is_furniture, node_content
 
 # --------------------------------------------------------------------------------------
@@ -202,7 +203,7 @@ def html_content(html: str, base_url: str = "") -> Content:
         return Content()
     if "<" not in html:
         return fragment_content(html, base_url)
-    tree = LexborHTMLParser(f"<body>{html}</body>")
+    tree = LexborHTMLParser(tame(f"<body>{html}</body>"))
     if tree.body is None:
         return Content()
     return block_content(tree.body, base_url)

@@ -162,7 +162,7 @@ def _entry(page: Page, scope: LexborNode, props: dict[str, list[LexborNode]], he
     else:
         # no articleBody: the item's visible content minus its headline, stamp and metadata
         drop = [n for n in copy.css("[itemprop]") if n.tag in ("meta", "link") or
-                (n.attributes.get("itemprop") or "").split()[0] in ("headline", "name", "datePublished",
+                ((n.attributes.get("itemprop") or "").split() or [""])[0] in ("headline", "name", "datePublished",
                                                                     "dateModified", "author")]
         heading = find_heading(copy)
         _, _, time_node = find_time(copy)

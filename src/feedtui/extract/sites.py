@@ -27,6 +27,7 @@ from ..models import Entry, Extraction, Media
 from ..sanitize import clean_line, safe_url
 from .base import Page, make_entry, make_id
 from .dates import parse_date, parse_epoch
+from .htmlguard import tame
 from .dom import (block_content, clean_media, copy_of, find_heading, find_time, html_content,
                   merge_duplicates, page_base, text_of, without_title)
 from .merge import newest_first
@@ -237,7 +238,7 @@ def _plain_html(html: str) -> str:
         return ""
     if "<" not in html and "&" not in html:
         return html
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(tame(html))
     tree.strip_tags(["script", "style", "noscript", "template"])
     return text_of(tree.body)
 

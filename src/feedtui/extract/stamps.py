@@ -104,7 +104,7 @@ def _leads(node: LexborNode) -> bool:
         tag = prev.tag
         if tag == "-text":
             text = prev.text_content or ""
-        elif tag in SKIP or tag.startswith("-"):
+        elif not tag or tag in SKIP or tag.startswith("-"):  # None: a PI, a bogus comment
             prev = prev.prev
             continue
         else:
@@ -273,7 +273,7 @@ def _head(nodes: list[LexborNode], max_lines: int = 2, max_chars: int = 400) -> 
                     owner = top
                     size += len(text)
                 continue
-            if tag in SKIP or tag[0] == "-" or tag in _MEDIA:
+            if not tag or tag in SKIP or tag[0] == "-" or tag in _MEDIA:
                 continue
             attrs = item.attributes
             if attrs:
@@ -490,7 +490,7 @@ def _attr_stamp(attr) -> Stamp | None:
 def _text_of(node: LexborNode) -> str:
     if node.tag == "-text":
         return (node.text_content or "").strip()
-    if node.tag in SKIP or node.tag.startswith("-"):
+    if not node.tag or node.tag in SKIP or node.tag.startswith("-"):
         return ""
     return (node.text() or "").strip()
 
@@ -503,7 +503,7 @@ def _children(node: LexborNode) -> list[LexborNode]:
         if tag == "-text":
             if (child.text_content or "").strip():
                 out.append(child)
-        elif not tag.startswith("-") and tag not in SKIP:
+        elif tag and not tag.startswith("-") and tag not in SKIP:
             out.append(child)
         child = child.next
     return out

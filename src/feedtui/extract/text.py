@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..models import Media
+from .htmlguard import tame
 
 #: Elements whose content is never text of an entry.
 SKIP = frozenset({
@@ -206,7 +207,7 @@ def node_content(node: LexborNode | None, base_url: str = "", skip: frozenset[st
         if tag == "-text":
             out.buffer.append(current.text_content or "")
             continue
-        if tag in SKIP or tag in skip or tag.startswith("-"):
+        if not tag or tag in SKIP or tag in skip or tag.startswith("-"):
             continue
         if tag == "br":
             out.flush()
@@ -270,5 +271,5 @@ def fragment_content(html: str, base_url: str = "") -> Content:
         paragraphs = [p for p in (_SPACE.sub(" ", part).strip() for part in re.split(r"\n\s*\n", html))
                       if p and not is_furniture(p)]
         return Content(paragraphs=paragraphs)
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(tame(html))
     return node_content(tree.body, base_url)
