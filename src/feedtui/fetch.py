@@ -277,13 +277,16 @@ class _Brotli:
             out = bytearray(d.process(data, output_buffer_limit=min(_STEP, room + 1)))
             if len(out) > room:
                 raise _TooLarge
-            while not d.can_accept_more_data():
+            # output_buffer_limit is a hint (one call may return more), and
+            # can_accept_more_data() turns True while output is still held back: drain
+            # with empty input until a call yields nothing (the cap still applies per piece)
+            while True:
                 piece = d.process(b"", output_buffer_limit=min(_STEP, room - len(out) + 1))
+                if not piece:
+                    break
                 out += piece
                 if len(out) > room:
                     raise _TooLarge
-                if not piece:
-                    break
         except brotli.error as exc:
             raise _Corrupt(f"corrupt brotli data ({exc})") from None
         return bytes(out)
