@@ -51,8 +51,12 @@ def test_keeps_joiners_for_emoji_and_indic_scripts():
 
 def test_caps_combining_runs_and_length():
     zalgo = "e" + "\u0301" * 100
-    assert clean_line(zalgo) == "e" + "\u0301" * 4
+    assert clean_line(zalgo) == "\u00e9" + "\u0301" * 3  # 4 marks kept, then NFC composes one
     assert len(clean_line("x" * 10_000)) <= 2_001
+
+
+def test_output_is_nfc():
+    assert clean_line("Cafe\u0301") == "Caf\u00e9" == clean_text("Cafe\u0301")
 
 
 def test_bare_carriage_return_cannot_overwrite_a_line():

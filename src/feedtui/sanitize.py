@@ -1,5 +1,7 @@
 """The single choke point for untrusted text: everything from the network passes here.
 
+Text comes out in Unicode NFC.
+
 Removes terminal escape sequences whole (CSI, OSC, DCS, APC, PM, SOS, in 7- and 8-bit form),
 every other C0 and C1 control and DEL, lone surrogates, bidi overrides and isolates,
 zero-width and Unicode tag characters (keeping ZWJ and ZWNJ, which emoji and Indic scripts
@@ -66,7 +68,16 @@ def _strip(text: str) -> str:
         text = text.translate(_DROP)
     if _COMBINING_RUN.search(text):
         text = _COMBINING_RUN.sub(lambda m: m.group(0)[:COMBINING_RUN], text)
-    return text
+    return _nfc(text)
+
+
+def _nfc(text: str) -> str:
+    # One Unicode form for everything stored: "Café" typed composed or decomposed is the
+    # same title, the same hash id and the same search hit. After the combining-run cap,
+    # so that a second pass changes nothing (NFC only ever removes marks).
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
 
 
 def _has_c1_intro(text: str) -> bool:
@@ -92,8 +103,10 @@ def clean_line(text: object, limit: int = LINE_LIMIT) -> str:
         # Fast path (feeds send thousands of fields): printable text holds no control,
         # format or separator character other than the space, so only combining runs and
         # repeated spaces can need work. Same result as the general path.
-        if not text.isascii() and _COMBINING_RUN.search(text):
-            text = _COMBINING_RUN.sub(lambda m: m.group(0)[:COMBINING_RUN], text)
+        if not text.isascii():
+            if _COMBINING_RUN.search(text):
+                text = _COMBINING_RUN.sub(lambda m: m.group(0)[:COMBINING_RUN], text)
+            text = _nfc(text)
         if "  " in text or text[:1] == " " or text[-1:] == " ":
             text = " ".join(text.split())
         return _cap(text, limit)
