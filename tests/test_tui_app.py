@@ -289,7 +289,10 @@ async def test_poll_error_shows_without_crashing(tui_store):
             await pilot.pause(0.05)
             if any(isinstance(m, SourceFailed) for m in messages):
                 break
-        await pilot.pause(0.1)
+        for _ in range(40):  # the header follows once the coalesced source refresh ran
+            await pilot.pause(0.05)
+            if "1 error" in str(app.screen.query_one("#header").render()):
+                break
         failed = [m for m in messages if isinstance(m, SourceFailed)]
         assert failed and "connection refused [b]" in failed[0].error
         header = str(app.screen.query_one("#header").render())

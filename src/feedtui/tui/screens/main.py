@@ -68,6 +68,8 @@ class MainScreen(Screen):
         super().__init__()
         self._generation = 0
         self._partial = -1  # the generation whose first screens are shown, awaiting the rest
+        self._pending: set[str] = set()  # coalesced refreshes waiting for their timer
+        self._failing: set[str] = set()  # sources whose failure was already announced
         self._sources: dict[str, Source] = {}
         self._polling = False
         self._first_load = True
@@ -192,16 +194,39 @@ class MainScreen(Screen):
     def refresh_sources(self) -> None:
         """Re-read the subscriptions, their counts and health (sidebar and header)."""
         try:
-            sources = self.store.sources()
-            counts = self.store.source_counts()
-            hourly = self.store.hourly_counts(self.app.clock())
+            sources, counts, hourly = self._read_sources()
         except StoreError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return
+        self._show_sources(sources, counts, hourly)
+
+    def _read_sources(self):
+        return self.store.sources(), self.store.source_counts(), self.store.hourly_counts(self.app.clock())
+
+    def _show_sources(self, sources, counts, hourly) -> None:
         self._sources = {s.display_name: s for s in sources}
         self._counts = counts
         self.query_one(SourcesSidebar).show(sources, counts, hourly)
         self._update_header()
+
+    def _soon(self, name: str, delay: float, callback) -> None:
+        """Run callback once after delay, however often this is asked for meanwhile: a
+        burst of poll reports (hundreds of sources) costs one refresh, not one each."""
+        if name not in self._pending:
+            def run() -> None:
+                self._pending.discard(name)
+                callback()
+            self._pending.add(name)
+            self.set_timer(delay, run)
+
+    @work(thread=True, group="sources", exit_on_error=False)
+    def _load_sources(self) -> None:
+        try:
+            found = self._read_sources()
+        except StoreError as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._show_sources, *found)
 
     # -- watchers -----------------------------------------------------------------------
 
@@ -265,13 +290,19 @@ class MainScreen(Screen):
     # -- messages from the app (polling) ------------------------------------------------
 
     def on_entries_arrived(self, message: EntriesArrived) -> None:
-        self.reload(keep=True)
+        self._soon("arrivals", 0.2, lambda: self.reload(keep=True))
 
     def on_source_polled(self, message: SourcePolled) -> None:
-        self.refresh_sources()
+        if message.state in ("ok", "not_modified", "unchanged"):
+            self._failing.discard(message.source)
+        self._soon("sources", 0.2, self._load_sources)
 
     def on_source_failed(self, message: SourceFailed) -> None:
-        self.app.notify(message.error, title=message.source, severity="error", markup=False)
+        # tell once when a source starts failing, not at every retry; the header and the
+        # sources sidebar keep showing the error
+        if message.source not in self._failing:
+            self._failing.add(message.source)
+            self.app.notify(message.error, title=message.source, severity="error", markup=False)
 
     def on_marks_changed(self, message: MarksChanged) -> None:
         self.query_one(EntryList).forget()
