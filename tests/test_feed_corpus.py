@@ -11,9 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
-import signal
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -23,6 +21,7 @@ import pytest
 from feedtui.extract import ExtractError, extract_bytes
 from feedtui.extract.dates import parse_date
 from feedtui.models import Extraction
+from timebound import TimeBoundExceeded, time_bound  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "feeds"
 FEED_URL = "https://example.com/feed"
@@ -55,28 +54,12 @@ def _inputs(suite: str) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and not _is_expectation(suite, p))
 
 
-class _Timeout(Exception):
-    pass
-
-
-@contextmanager
-def _time_bound(seconds: float):
-    def on_alarm(signum, frame):
-        raise _Timeout()
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _extract(path: Path) -> Extraction | ExtractError:
     data = path.read_bytes()
     try:
-        with _time_bound(PER_FILE_SECONDS):
+        with time_bound(PER_FILE_SECONDS):
             return extract_bytes(data, url=FEED_URL)
     except ExtractError as exc:
         return exc
@@ -93,7 +76,7 @@ def test_every_input_ends_in_extraction_or_extract_error(suite):
         started = time.perf_counter()
         try:
             result = _extract(path)
-        except _Timeout:
+        except TimeBoundExceeded:
             failures.append(f"{path.relative_to(CORPUS)}: more than {PER_FILE_SECONDS}s")
             continue
         except Exception as exc:  # noqa: BLE001 - that is what the test looks for
@@ -326,7 +309,7 @@ def test_agreement_with_expected_results():
     for case in cases:
         try:
             result = _extract(case.path)
-        except _Timeout:
+        except TimeBoundExceeded:
             result = ExtractError("timeout")
         n, ok, bad = _compare(case, result)
         checked += n

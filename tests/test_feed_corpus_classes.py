@@ -14,11 +14,9 @@ keeps the invariants of fuzz/targets.py. The counts are printed (run with -s).
 from __future__ import annotations
 
 import json
-import signal
 import sys
 import time
 from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,26 +32,11 @@ URL = "https://example.com/feed"
 
 sys.path.insert(0, str(REPO / "fuzz"))
 import targets as fuzz_targets  # noqa: E402
+from timebound import TimeBoundExceeded, time_bound  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"feed corpus not found at {CORPUS}")
 
 
-class _Timeout(Exception):
-    pass
-
-
-@contextmanager
-def _time_bound(seconds: float):
-    def on_alarm(signum, frame):
-        raise _Timeout()
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _well_formed(data: bytes, result: Extraction) -> bool:
@@ -114,9 +97,9 @@ def test_every_feed_file_is_classified():
         data = path.read_bytes()
         start = time.perf_counter()
         try:
-            with _time_bound(PER_FILE_SECONDS):
+            with time_bound(PER_FILE_SECONDS):
                 kind, reason = classify(data)
-        except _Timeout:
+        except TimeBoundExceeded:
             failures.append(f"{path.relative_to(CORPUS)}: over {PER_FILE_SECONDS} s")
             continue
         except Exception as exc:  # anything but ExtractError is a bug

@@ -158,6 +158,16 @@ EntryKey = str | Entry | tuple[int, str]
 # Migration i takes a file from user_version i to i + 1. Each is a list of statements
 # (not a script: executescript() would commit in the middle of the transaction).
 
+# The FTS row of an entry (for the insert and update triggers).
+_FTS_ROW = """
+            INSERT INTO entries_fts (rowid, title, body, captions, actors) VALUES (
+                new.seq, fold(new.title),
+                fold((SELECT group_concat(value, ' ') FROM json_each(new.body))),
+                fold((SELECT group_concat(json_extract(value, '$.caption') || ' '
+                                          || json_extract(value, '$.title'), ' ')
+                      FROM json_each(new.media))),
+                fold((SELECT group_concat(value, ' ') FROM json_each(new.actors))));"""
+
 CACHE_MIGRATIONS: list[list[str]] = [
     [
         """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID""",
@@ -204,28 +214,16 @@ CACHE_MIGRATIONS: list[list[str]] = [
         # The index follows the table through triggers, so no write path can forget it.
         # Its text is folded by feedtui's own fold() (registered on every connection), so
         # it ignores case and diacritics exactly as the in-memory matcher does (ø = o).
-        """CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
-            INSERT INTO entries_fts (rowid, title, body, captions, actors) VALUES (
-                new.seq, fold(new.title),
-                fold((SELECT group_concat(value, ' ') FROM json_each(new.body))),
-                fold((SELECT group_concat(json_extract(value, '$.caption') || ' '
-                                          || json_extract(value, '$.title'), ' ')
-                      FROM json_each(new.media))),
-                fold((SELECT group_concat(value, ' ') FROM json_each(new.actors))));
+        f"""CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
+{_FTS_ROW}
         END""",
         """CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
             DELETE FROM entries_fts WHERE rowid = old.seq;
         END""",
-        """CREATE TRIGGER entries_fts_update AFTER UPDATE OF title, body, media, actors
+        f"""CREATE TRIGGER entries_fts_update AFTER UPDATE OF title, body, media, actors
         ON entries BEGIN
             DELETE FROM entries_fts WHERE rowid = old.seq;
-            INSERT INTO entries_fts (rowid, title, body, captions, actors) VALUES (
-                new.seq, fold(new.title),
-                fold((SELECT group_concat(value, ' ') FROM json_each(new.body))),
-                fold((SELECT group_concat(json_extract(value, '$.caption') || ' '
-                                          || json_extract(value, '$.title'), ' ')
-                      FROM json_each(new.media))),
-                fold((SELECT group_concat(value, ' ') FROM json_each(new.actors))));
+{_FTS_ROW}
         END""",
     ],
 ]
