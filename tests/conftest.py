@@ -64,7 +64,6 @@ def http_server():
 
 # -- the TUI's tests (test_tui_*.py) --------------------------------------------------------
 
-import os as _os
 from datetime import datetime as _datetime
 from datetime import timedelta as _timedelta
 from datetime import timezone as _timezone

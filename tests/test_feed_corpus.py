@@ -267,7 +267,6 @@ def _compare(case: Case, result) -> tuple[int, int, list[str]]:
     for index, item in enumerate(case.items):
         chosen = None
         if item.title is not None and _norm_title(item.title):
-            key = _norm_title(item.title)
             chosen = next((i for i in unused if _same_title(entries[i].title, item.title)), None)
         if chosen is None and item.link:
             link = _norm_link(item.link)

@@ -34,7 +34,7 @@ import asyncio
 import hashlib
 import random
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import formatdate

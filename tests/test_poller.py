@@ -2,7 +2,6 @@
 adaptive intervals, and one bad source not delaying the others."""
 
 import asyncio
-import json
 import time
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

@@ -34,7 +34,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from feedtui.extract.base import make_entry, make_id
 from feedtui.models import Entry
-from feedtui.store import Store, state_path_for
+from feedtui.store import Store
 
 EXAMPLES = int(__import__("os").environ.get("STORE_MODEL_EXAMPLES", "200"))
 STEPS = 30

@@ -28,7 +28,6 @@ import time
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
 
 import pytest
 from conftest import TUI_NOW, make_tui_app
@@ -211,8 +210,8 @@ class HostileServer:
 
     REASONS = {
         "/down": (503, f"Busy {ESC}]0;PWNTITLE{BEL}[@click=app.quit]q[/]"),
-        "/gone": (410, f"Gone \x9b2J\x9d52;c;UFdOQ0xJUA==\x9c [/]"),
-        "/missing": (404, f"Nope [link=file:///etc/passwd]x[/link] \x1b[2J"),
+        "/gone": (410, "Gone \x9b2J\x9d52;c;UFdOQ0xJUA==\x9c [/]"),
+        "/missing": (404, "Nope [link=file:///etc/passwd]x[/link] \x1b[2J"),
     }
 
     def __init__(self, page: bytes) -> None:
