@@ -9,15 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from concurrent.futures import ThreadPoolExecutor
 
 from . import __version__
-from .extract import ExtractError, extract_bytes
-from .fetch import FetchError, fetch, make_client, normalize_source
-from .models import Entry
-from .query import QueryError, Subject, matches
+from .query import QueryError
 from .query import parse as parse_query
-from .render import print_table
 from .sanitize import clean_line
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
@@ -103,26 +98,6 @@ def _error(message: str) -> None:
     print(f"feedtui: {clean_line(message, 500)}", file=sys.stderr)
 
 
-def _load(source: str, client) -> tuple[str, list[Entry] | None, str | None, int]:
-    """(source, entries, error, exit code) for one source; errors name the source as given."""
-    remote = source.lower().startswith(("http:", "https:"))
-    location = source
-    try:
-        fetched = fetch(source, client)
-        location = fetched.url if remote else normalize_source(source)
-        result = extract_bytes(fetched.data, location, source=source, content_type=fetched.content_type)
-    except FetchError as exc:
-        return source, None, str(exc), EXIT_PARTIAL if remote else EXIT_USAGE
-    except ExtractError as exc:
-        message = str(exc).replace(location, source)
-        if source not in message:
-            message = f"{source}: {message}"
-        return source, None, message, EXIT_USAGE
-    except Exception as exc:  # a bug must still not cost the other sources their output
-        return source, None, f"{source}: internal error ({type(exc).__name__}: {exc})", EXIT_PARTIAL
-    return source, result.entries, None, EXIT_OK
-
-
 def _with_store(args: argparse.Namespace) -> int:
     """Run a command that needs the store (and config); their errors are one line, exit 2."""
     from . import follow, subscriptions
@@ -178,28 +153,9 @@ def cmd_dump(args: argparse.Namespace) -> int:
     except QueryError as exc:
         _error(f"--filter: {exc}")
         return EXIT_USAGE
-    failures: list[int] = []
-    with make_client() as client, ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda s: _load(s, client), args.sources))
-    for source, entries, error, code in results:
-        if error is not None:
-            _error(error)
-            failures.append(code)
-            continue
-        if query is not None:
-            entries = [e for e in entries if matches(query, Subject(e, source, source))]
-        shown = entries[: args.limit] if args.limit else entries
-        if args.json:
-            for entry in shown:
-                sys.stdout.write(json.dumps(entry.to_json(), ensure_ascii=False) + "\n")
-        else:
-            print_table(source, shown, total=len(entries))
-    sys.stdout.flush()
-    if not failures:
-        return EXIT_OK
-    if len(failures) == len(results):
-        return max(failures)
-    return EXIT_PARTIAL
+    from .read_once import dump_sources
+
+    return dump_sources(args.sources, query, args.json, args.limit)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -237,7 +193,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     import time
 
     from .config import ConfigError
-    from .fetch import Fetcher
+    from .fetch import Fetcher, normalize_source
     from .paths import db_path
     from .poller import Poller
     from .session import open_config, open_store
