@@ -191,19 +191,25 @@ def cmd_open(args: argparse.Namespace) -> int:
     no subscription of the user's, start the bundled demo live source on 127.0.0.1 and
     subscribe to it (replacing the demo URL of an earlier launch, whose port is gone)."""
     import time
+    from concurrent.futures import ThreadPoolExecutor
 
     from .config import ConfigError
-    from .fetch import Fetcher, normalize_source
-    from .paths import db_path
-    from .poller import Poller
     from .session import open_config, open_store
     from .store import StoreError
-    from .worker import ParsePool
 
     sources = list(getattr(args, "sources", None) or [])
     try:
         config = open_config(args.config)
-        store = open_store(args.db)
+        # The store's integrity check runs in SQLite (no GIL) while the app's modules load.
+        with ThreadPoolExecutor(max_workers=1) as background:
+            opening = background.submit(open_store, args.db)
+            from .fetch import Fetcher, normalize_source
+            from .paths import db_path
+            from .poller import Poller
+            from .tui import FeedApp
+            from .worker import ParsePool
+
+            store = opening.result()
     except (ConfigError, StoreError) as exc:
         _error(str(exc))
         return EXIT_USAGE
@@ -232,8 +238,6 @@ def cmd_open(args: argparse.Namespace) -> int:
             last_visit = float(json.loads(visit_file.read_text("utf-8"))["last_visit"])
         except (OSError, ValueError, KeyError, TypeError):
             last_visit = None
-        from .tui import FeedApp
-
         FeedApp(store, config=config, poller=poller, last_visit=last_visit).run()
         try:
             visit_file.write_text(json.dumps({"last_visit": time.time()}), "utf-8")
