@@ -58,7 +58,6 @@ aliases (for the query language to compile a filter into):
 from __future__ import annotations
 
 import hashlib
-from array import array
 import json
 import os
 import sqlite3
@@ -67,6 +66,7 @@ import threading
 import time
 import unicodedata
 import uuid
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field

@@ -12,7 +12,6 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..models import Entry
 from ..query import Node
 from ..query_sql import compile_query
 from ..store import Store
@@ -50,11 +49,6 @@ def first_keys(store: Store, spec: ViewSpec) -> array:
     even at 200,000 entries), so a new filter paints before the whole view is counted."""
     where, params = compile_query(spec.tree, walk_order=True)
     return store.keys(where or None, params, limit=FIRST_PAGE)
-
-
-def fetch_entries(store: Store, keys: Sequence[int]) -> dict[int, Entry]:
-    """key -> Entry for the given keys (missing keys are left out)."""
-    return store.entries_by_key(keys)
 
 
 def actor_counts(store: Store, spec: ViewSpec, limit: int = 40) -> list[tuple[str, int]]:

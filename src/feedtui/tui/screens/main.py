@@ -72,7 +72,6 @@ class MainScreen(Screen):
         self._failing: set[str] = set()  # sources whose failure was already announced
         self._sources: dict[str, Source] = {}
         self._polling = False
-        self._first_load = True
         self._counts: dict[int, tuple[int, int]] = {}
 
     @property
@@ -88,7 +87,7 @@ class MainScreen(Screen):
             yield SourcesSidebar(id="sources")
             with Vertical(id="main"):
                 yield FilterBar(now=app.now, id="filter-bar")
-                yield EntryList(self._fetch, zone=app.zone, now=app.now, id="entries")
+                yield EntryList(self.store.entries_by_key, zone=app.zone, now=app.now, id="entries")
                 yield EntryDetail(zone=app.zone, id="detail")
             yield ActorsSidebar(id="actors")
         yield Footer()
@@ -105,9 +104,6 @@ class MainScreen(Screen):
             self.app.notify(self.store.notice, title="Store", severity="warning", markup=False)
         self.reload(keep=False)
         self.refresh_sources()
-
-    def _fetch(self, keys):
-        return entry_view.fetch_entries(self.store, keys)
 
     # -- loading the view ---------------------------------------------------------------
 
@@ -162,7 +158,6 @@ class MainScreen(Screen):
             self.query_one(EntryDetail).show(None)
         self._update_status()
         self.count_actors(self._generation)
-        self._first_load = False
 
     def _update_status(self) -> None:
         entries = self.query_one(EntryList)
@@ -360,7 +355,7 @@ class MainScreen(Screen):
                 start = max(0, index - chunk + 1)
                 window = entries.keys[start:index + 1]
                 positions = range(start, index + 1)
-            found = self._fetch(window)
+            found = self.store.entries_by_key(window)
             order = list(zip(positions, window))
             if step < 0:
                 order.reverse()
