@@ -192,15 +192,16 @@ def test_newest_first_and_undated_by_first_seen(st, src):
 def test_ingest_is_one_transaction(st, src, monkeypatch):
     st.ingest(src, [entry(1)])
     calls = []
-    real = Store._insert
+    real = Store._insert_row
 
-    def failing(c, sid, e, *rest):
+    def failing(seq, sid, e, *rest):
+        # the edit of e1 is already written when the second new entry fails
         calls.append(e.id)
         if len(calls) == 2:
             raise sqlite3.OperationalError("boom")
-        return real(c, sid, e, *rest)
+        return real(seq, sid, e, *rest)
 
-    monkeypatch.setattr(Store, "_insert", staticmethod(failing))
+    monkeypatch.setattr(Store, "_insert_row", staticmethod(failing))
     with pytest.raises(StoreError):
         st.ingest(src, [entry(1, "edited now"), entry(2), entry(3)])
     assert st.count() == 1 and st.entry("e1").title == "Update 1" and not st.revisions("e1")

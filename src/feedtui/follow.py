@@ -9,20 +9,18 @@ import signal
 import sys
 from datetime import datetime, timezone
 
-from rich.console import Console
-from rich.text import Text
-
 from .config import Config
 from .models import Entry
 from .poller import PollReport
 from .query import Node, Subject, matches
 from .query_sql import select
-from .render import local_time, print_table
 from .sanitize import clean_line
 from .session import polling
 from .store import Store
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+# rich and the renderer are imported where they are used: `refresh` (a cron job) prints
+# plain lines and does not need them.
 
 
 def _summary(report: PollReport) -> str:
@@ -30,6 +28,8 @@ def _summary(report: PollReport) -> str:
     if report.error:
         return f"{name}: {report.state}: {report.error}"
     if report.state == "deferred":
+        from .render import local_time
+
         return f"{name}: waiting until {local_time(report.source.next_poll)} as the server asked"
     if report.state in ("not_modified", "unchanged"):
         return f"{name}: no change ({report.state.replace('_', ' ')})"
@@ -67,7 +67,11 @@ def refresh(store: Store, config: Config, as_json: bool) -> int:
     return EXIT_PARTIAL if any(r.error for r in reports) else EXIT_OK
 
 
-def _entry_line(entry: Entry, source_name: str) -> Text:
+def _entry_line(entry: Entry, source_name: str):
+    from rich.text import Text
+
+    from .render import local_time
+
     text = Text()
     text.append(local_time(entry.published) or entry.time_text or "--", style="cyan")
     text.append("  ")
@@ -81,6 +85,8 @@ def _entry_line(entry: Entry, source_name: str) -> Text:
 
 def tail(store: Store, config: Config, query: Node | None, as_json: bool) -> int:
     """Print each new or edited entry once as it arrives, until Ctrl-C or SIGTERM."""
+    from rich.console import Console
+
     console = Console(highlight=False, soft_wrap=True)
 
     def show(report: PollReport) -> None:
@@ -116,6 +122,8 @@ def tail(store: Store, config: Config, query: Node | None, as_json: bool) -> int
 
 def dump_store(store: Store, query: Node | None, as_json: bool, unread: bool, limit: int | None) -> int:
     """Print stored entries, newest first."""
+    from .render import print_table
+
     total, entries = select(store, query, limit=limit if limit else -1, unread=unread)
     if as_json:
         for entry in entries:

@@ -3,13 +3,19 @@ extract in the parse worker, find actors, ingest into the store, and keep each s
 health (last poll, status, next poll, failures, last error).
 
 Every source is polled by its own task, so one slow or failing source never delays the
-others; the Fetcher bounds concurrency (2 per host, 8 overall).
+others; the Fetcher bounds concurrency (2 per host, 8 overall). Parsing runs in the parse
+workers (ParsePool: one process per core) while the store writes here. One poll's writes
+(its entries, then its health and validators) are one unit, all or nothing; polls whose
+writes are ready together share one transaction (Poller._write), so a first poll of a
+hundred feeds syncs the files a few dozen times instead of two hundred.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -17,7 +23,6 @@ from typing import Awaitable, Callable
 
 from . import politeness
 from .config import Config, alias_map
-from .extract import ExtractError
 from .fetch import Fetcher, FetchOutcome, FetchState
 from .models import Entry, Extraction
 from .sanitize import clean_line
@@ -26,6 +31,8 @@ from .worker import ParsePool, ParseWorker
 
 #: Bounds of the adaptive interval, as factors of the kind's default.
 ADAPT_LOW, ADAPT_HIGH = 0.5, 4.0
+#: Most polls whose writes share one transaction (see Poller._write).
+BATCH_MAX = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +72,13 @@ class PollReport:
         }
 
 
+def _is_extract_error(exc: BaseException) -> bool:
+    """isinstance(exc, ExtractError) without importing the extractors here (they run in the
+    parse workers): an ExtractError exists only once its module is loaded."""
+    extract = sys.modules.get(__package__ + ".extract")
+    return extract is not None and isinstance(exc, extract.ExtractError)
+
+
 def _utc(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, timezone.utc)
 
@@ -85,6 +99,57 @@ class Poller:
         self._intervals: dict[int, float] = {}
         self._hints: dict[int, _Hints] = {}
         self._wake = asyncio.Event()
+        self._pending: list[tuple[Callable, asyncio.Future]] = []
+        self._writer: asyncio.Task | None = None
+
+    # -- writes -----------------------------------------------------------------------
+
+    async def _write(self, fn: Callable, *args, **kwargs):
+        """fn(*args, **kwargs) (a function of store writes) in a thread, its result or its
+        exception. Writes that wait while another batch is being written go together in the
+        next one: a transaction per batch (Store.batch) instead of one per write, each write
+        still all or nothing. Returns once fn's writes are committed."""
+        future = asyncio.get_running_loop().create_future()
+        self._pending.append((functools.partial(fn, *args, **kwargs), future))
+        if self._writer is None or self._writer.done():
+            # a task of its own: a cancelled poll must not stop the others' writes
+            self._writer = asyncio.create_task(self._write_pending(), name="store-writer")
+        return await future
+
+    async def _write_pending(self) -> None:
+        while self._pending:
+            jobs, self._pending = self._pending[:BATCH_MAX], self._pending[BATCH_MAX:]
+            try:
+                outcomes = await asyncio.to_thread(self._run_batch, [fn for fn, _f in jobs])
+            except BaseException as exc:  # cancelled with the loop: tell whoever still waits
+                for _fn, future in jobs + self._pending:
+                    if not future.done():
+                        future.set_exception(StoreError(f"the write was interrupted ({type(exc).__name__})"))
+                self._pending = []
+                raise
+            for (_fn, future), (ok, value) in zip(jobs, outcomes):
+                if future.done():  # its poll was cancelled
+                    continue
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
+
+    def _run_batch(self, jobs: list[Callable]) -> list[tuple[bool, object]]:
+        """Each job's writes all or none (a batch within the batch), all jobs in one transaction."""
+        outcomes: list[tuple[bool, object]] = []
+        try:
+            with self.store.batch():
+                for job in jobs:
+                    try:
+                        with self.store.batch():
+                            value = job()
+                        outcomes.append((True, value))
+                    except Exception as exc:
+                        outcomes.append((False, exc))
+        except StoreError as exc:  # the batch itself failed to start or commit: nothing kept
+            return [(False, exc)] * len(jobs)
+        return outcomes
 
     # -- intervals --------------------------------------------------------------------
 
@@ -145,24 +210,32 @@ class Poller:
                 extraction = await self.worker.extract_async(
                     outcome.data, outcome.final_url or source.url, source.display_name, outcome.content_type,
                     None, (alias_map(self.config), self.config.groups))
-            except ExtractError as exc:
+            except Exception as exc:
+                if not _is_extract_error(exc):
+                    raise
                 return await self._failed(source, now, "extract-error", str(exc))
             self._hints[source.id] = _Hints.of(extraction)  # not its entries: they are stored
-            result = await asyncio.to_thread(self.store.ingest, source.id, extraction.entries)
-            interval = self._adapt(source, changed=bool(result.new or result.edited))
-            fields = {"kind": extraction.kind}
-            if source.kind != extraction.kind and not source.interval:
-                self._intervals.pop(source.id, None)
-            if extraction.coverage_end is not None and extraction.coverage_end.timestamp() < now:
-                fields["disabled"] = f"coverage ended {extraction.coverage_end:%Y-%m-%d %H:%M} UTC"
-            # the validators only after the entries are stored, with the health in one transaction
-            fields.update(etag=outcome.etag or "", last_modified=outcome.last_modified or "")
-            if outcome.body_hash is not None:
-                fields["body_hash"] = outcome.body_hash
-            updated = await self._health(source, now, "ok", interval, automatic, _Hints.of(extraction), **fields)
+
+            def store_poll():
+                # the entries, then the health and validators, in one transaction
+                result = self.store.ingest(source.id, extraction.entries)
+                interval = self._adapt(source, changed=bool(result.new or result.edited))
+                fields = {"kind": extraction.kind}
+                if source.kind != extraction.kind and not source.interval:
+                    self._intervals.pop(source.id, None)
+                if extraction.coverage_end is not None and extraction.coverage_end.timestamp() < now:
+                    fields["disabled"] = f"coverage ended {extraction.coverage_end:%Y-%m-%d %H:%M} UTC"
+                fields.update(etag=outcome.etag or "", last_modified=outcome.last_modified or "")
+                if outcome.body_hash is not None:
+                    fields["body_hash"] = outcome.body_hash
+                updated = self._health_now(source, now, "ok", interval, automatic, _Hints.of(extraction),
+                                           **fields)
+                return result, updated
+
+            result, updated = await self._write(store_poll)
             return PollReport(updated, "ok", result.new, result.edited, result.unchanged)
         if state == FetchState.GONE:
-            updated = await asyncio.to_thread(
+            updated = await self._write(
                 self.store.update_source_health, source.id, last_poll=_utc(now), last_status="gone",
                 last_error=outcome.error, disabled="gone (HTTP 410): the server says this source was removed",
                 next_poll=None)
@@ -180,19 +253,23 @@ class Poller:
         when = politeness.next_poll(now, self.interval(source), not_before=floor,
                                     skip_hours=hints.skip_hours if hints else (),
                                     skip_days=hints.skip_days if hints else ())
-        updated = await asyncio.to_thread(
+        updated = await self._write(
             self.store.update_source_health, source.id, last_poll=_utc(now), last_status=state,
             failures=failures, last_error=clean_line(error, 300), next_poll=_utc(when))
         return PollReport(updated, state, error=clean_line(error, 300))
 
     async def _health(self, source: Source, now: float, state: str, interval: float, automatic: bool,
                       hints: _Hints | None, **fields) -> Source:
+        return await self._write(self._health_now, source, now, state, interval, automatic, hints, **fields)
+
+    def _health_now(self, source: Source, now: float, state: str, interval: float, automatic: bool,
+                    hints: _Hints | None, **fields) -> Source:
         when = politeness.next_poll(
             now, interval, automatic=automatic,
             ttl_minutes=hints.ttl_minutes if hints else None,
             skip_hours=hints.skip_hours if hints else (), skip_days=hints.skip_days if hints else ())
-        return await asyncio.to_thread(
-            self.store.update_source_health, source.id, last_poll=_utc(now), last_status=state,
+        return self.store.update_source_health(
+            source.id, last_poll=_utc(now), last_status=state,
             failures=0, last_error="", next_poll=_utc(when), **fields)
 
     # -- many polls -------------------------------------------------------------------

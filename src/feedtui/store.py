@@ -29,6 +29,14 @@ moved aside together with its ``-wal`` and ``-shm`` and a fresh one created (for
 file, whatever rows can still be read are copied over first); a file from a newer feedtui
 opens read-only. ``Store.notice`` carries the one line to show the user.
 
+``Store.batch()`` puts several writes (the poller: a few polls' entries and health) in one
+transaction, each write a savepoint of it (all of it or none), so that they share one sync
+of each file.
+
+The FTS5 index and the actor tables are written by the store in the same transaction as the
+entries (schema 3; schema 2 used triggers that called Python functions once per row);
+deleting an entry removes its rows by trigger.
+
 Threads
 -------
 One connection (``check_same_thread=False``) guarded by a re-entrant lock: every public
@@ -59,6 +67,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import json.encoder
+import math
 import os
 import sqlite3
 import struct
@@ -262,6 +272,122 @@ CACHE_MIGRATIONS.append([
 ])
 
 
+# Migration 3: the FTS rows and actor rows of inserted and updated entries are written by
+# the store itself (fts_row and _actor_rows, from the same values the triggers above read),
+# with executemany, instead of by triggers that called fold() and actor_keys_json() in Python once
+# per row. Deleting an entry still removes its rows by trigger (plain SQL). A file of
+# schema 2 is already in step: the step only drops the triggers.
+CACHE_MIGRATIONS.append([
+    "DROP TRIGGER entries_fts_insert",
+    "DROP TRIGGER entries_fts_update",
+    "DROP TRIGGER entries_actors_insert",
+    "DROP TRIGGER entries_actors_update",
+])
+
+_FTS_INSERT = "INSERT INTO entries_fts (rowid, title, body, captions, actors) VALUES (?, ?, ?, ?, ?)"
+_ACTORS_INSERT = "INSERT OR IGNORE INTO entry_actors (seq, actor, main) VALUES (?, ?, ?)"
+_KEYS_INSERT = "INSERT OR IGNORE INTO entry_actor_keys (key, seq) VALUES (?, ?)"
+
+
+def _fold_or_none(text: str | None) -> str | None:
+    return None if text is None else fold(text)
+
+
+def fts_row(seq: int, title: str, body: Sequence[str], media: Sequence[Media],
+            actors: Sequence[str]) -> tuple:
+    """The entries_fts row of an entry: what the schema-2 trigger computed in SQL
+    (fold of the title; of the paragraphs, of "caption title" per medium and of the actors,
+    each joined by a space; NULL for an empty list)."""
+    return (seq, fold(title),
+            fold(" ".join(body)) if body else None,
+            fold(" ".join(f"{m.caption} {m.title}" for m in media)) if media else None,
+            fold(" ".join(actors)) if actors else None)
+
+
+class _ActorKeys:
+    """actor -> its keys (feedtui.actors.actor_keys with the process's configured aliases and
+    groups), remembered for one batch."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, frozenset[str]] = {}
+
+    def __call__(self, actor: str) -> frozenset[str]:
+        found = self._seen.get(actor)
+        if found is None:
+            from .actors import actor_keys  # imported once there is an actor to look up
+
+            found = self._seen[actor] = frozenset(actor_keys(actor))
+        return found
+
+
+def _actor_rows(seq: int, actors: Sequence[str], keys_of: _ActorKeys,
+                actor_rows: list, key_rows: list) -> None:
+    """Append the entry_actors and entry_actor_keys rows of an entry (the schema-2 trigger's:
+    every actor with main set for the first; the keys of every non-empty actor)."""
+    keys: set[str] = set()
+    for i, actor in enumerate(actors):
+        actor_rows.append((seq, actor, int(i == 0)))
+        if isinstance(actor, str) and actor:
+            keys |= keys_of(actor)
+    key_rows.extend((key, seq) for key in sorted(keys))
+
+
+def _write_index(c: sqlite3.Connection, fts_rows: list, actor_rows: list, key_rows: list) -> None:
+    if fts_rows:
+        c.executemany(_FTS_INSERT, fts_rows)
+    if actor_rows:
+        c.executemany(_ACTORS_INSERT, actor_rows)
+    if key_rows:
+        c.executemany(_KEYS_INSERT, key_rows)
+
+
+def _unindex(c: sqlite3.Connection, seqs: Sequence[int]) -> None:
+    """Remove the FTS and actor rows of entries about to be indexed again."""
+    for chunk in _chunks(list(seqs)):
+        marks = ", ".join("?" * len(chunk))
+        c.execute(f"DELETE FROM entries_fts WHERE rowid IN ({marks})", chunk)
+        c.execute(f"DELETE FROM entry_actors WHERE seq IN ({marks})", chunk)
+        c.execute(f"DELETE FROM entry_actor_keys WHERE seq IN ({marks})", chunk)
+
+
+def rebuild_index(c: sqlite3.Connection) -> int:
+    """Write the FTS and actor rows of every stored entry again from its columns (after rows
+    were copied in without them); returns how many entries. Inside the caller's transaction."""
+    c.execute("DELETE FROM entries_fts")
+    c.execute("DELETE FROM entry_actors")
+    c.execute("DELETE FROM entry_actor_keys")
+    keys_of = _ActorKeys()
+    count = 0
+    cursor = c.execute("SELECT seq, title, body, media, actors FROM entries")
+    while rows := cursor.fetchmany(2000):
+        fts_rows: list = []
+        actor_rows: list = []
+        key_rows: list = []
+        for seq, title, body, media, actors in rows:
+            body_list = _json_list(body)
+            actor_list = _json_list(actors)
+            media_list = [m for m in _json_list(media) if isinstance(m, dict)]
+            fts_rows.append((seq, fold(title or ""),
+                             _fold_or_none(" ".join(str(p) for p in body_list) if body_list else None),
+                             _fold_or_none(" ".join(f"{m.get('caption', '')} {m.get('title', '')}"
+                                                    for m in media_list) if media_list else None),
+                             _fold_or_none(" ".join(str(a) for a in actor_list)
+                                           if actor_list else None)))
+            _actor_rows(seq, [a for a in actor_list if isinstance(a, str)], keys_of,
+                        actor_rows, key_rows)
+            count += 1
+        _write_index(c, fts_rows, actor_rows, key_rows)
+    return count
+
+
+def _json_list(raw: str | None) -> list:
+    try:
+        value = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
+
+
 def _actor_keys_json(actors_json: str | None) -> str:
     """SQL function: the JSON list of keys under which an entry's actors are found."""
     from .actors import actor_keys
@@ -358,33 +484,79 @@ def _norm(text: str) -> str:
 
 
 def _sig(value: object) -> str:
-    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    raw = _compact_json(value)
     return hashlib.sha1(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _sha1(raw: str) -> str:
+    return hashlib.sha1(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _text_signature_value(entry: Entry) -> list:
+    return [
+        _norm(entry.title),
+        _norm(" ".join(entry.body)),
+        [[m.kind, _norm(m.caption), _norm(m.title)] for m in entry.media],
+    ]
+
+
+def _meta_signature_value(entry: Entry) -> list:
+    return [
+        entry.url.strip(), _norm(entry.author), bool(entry.key_event), bool(entry.pinned),
+        _ts(entry.updated), [_norm(a) for a in entry.actors], [m.url for m in entry.media],
+    ]
 
 
 def text_signature(entry: Entry) -> str:
     """A hash of what makes an edit: title, body and media captions, whitespace-insensitive
     (paragraph breaks included: re-split paragraphs are not an edit)."""
-    return _sig([
-        _norm(entry.title),
-        _norm(" ".join(entry.body)),
-        [[m.kind, _norm(m.caption), _norm(m.title)] for m in entry.media],
-    ])
+    title, body, media = entry.title, entry.body, entry.media
+    if type(title) is str and all(type(p) is str for p in body) and all(
+            type(m.kind) is str and type(m.caption) is str and type(m.title) is str for m in media):
+        # the JSON of _text_signature_value written out (the same text, without the encoder)
+        captions = ",".join(f"[{_jstr(m.kind)},{_jstr(_norm(m.caption))},{_jstr(_norm(m.title))}]"
+                            for m in media)
+        return _sha1(f"[{_jstr(_norm(title))},{_jstr(_norm(' '.join(body)))},[{captions}]]")
+    return _sig(_text_signature_value(entry))
 
 
 def meta_signature(entry: Entry) -> str:
     """A hash of the details refreshed in place without a new revision. The time is
     compared apart (with slack) and time_text not at all: both drift with relative
     stamps."""
-    return _sig([
-        entry.url.strip(), _norm(entry.author), bool(entry.key_event), bool(entry.pinned),
-        _ts(entry.updated), [_norm(a) for a in entry.actors], [m.url for m in entry.media],
-    ])
+    updated = _ts(entry.updated)
+    if type(entry.url) is str and type(entry.author) is str and all(type(a) is str for a in entry.actors) \
+            and all(type(m.url) is str for m in entry.media) \
+            and (updated is None or math.isfinite(updated)):
+        # the JSON of _meta_signature_value written out
+        return _sha1(
+            f"[{_jstr(entry.url.strip())},{_jstr(_norm(entry.author))},"
+            f"{'true' if entry.key_event else 'false'},{'true' if entry.pinned else 'false'},"
+            f"{'null' if updated is None else float.__repr__(updated)},"
+            f"[{','.join([_jstr(_norm(a)) for a in entry.actors])}],"
+            f"[{','.join([_jstr(m.url) for m in entry.media])}]]")
+    return _sig(_meta_signature_value(entry))
+
+
+_ENTRY_INSERT = (
+    "INSERT INTO entries (seq, source_id, entry_id, source, title, body, published, "
+    "time_text, url, author, media, key_event, pinned, updated, actors, revision, "
+    "edited, first_seen, last_changed, text_sig, meta_sig) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?, ?, ?, ?)")
+
+#: json.dumps(value, ensure_ascii=False), without building an encoder per call.
+_json = json.JSONEncoder(ensure_ascii=False).encode
+#: json.dumps(value, ensure_ascii=False, separators=(",", ":")) likewise (signatures).
+_compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+#: One JSON string, as those encoders write it.
+_jstr = json.encoder.encode_basestring
 
 
 def _media_json(media: Sequence[Media]) -> str:
-    return json.dumps([{"kind": m.kind, "caption": m.caption, "title": m.title, "url": m.url}
-                       for m in media], ensure_ascii=False)
+    if not media:
+        return "[]"
+    return _json([{"kind": m.kind, "caption": m.caption, "title": m.title, "url": m.url}
+                  for m in media])
 
 
 def _media_from(raw: str) -> tuple[Media, ...]:
@@ -708,6 +880,8 @@ def _salvage(aside: Path, f: _File) -> int:
                         copied += 1
                 except sqlite3.DatabaseError:
                     continue
+            if f.role == "cache":  # the copied entries' FTS and actor rows
+                rebuild_index(new)
             new.execute("COMMIT")
         except sqlite3.Error:
             if new.in_transaction:
@@ -780,6 +954,7 @@ class Store:
         self.notice = notice
         self._conn: sqlite3.Connection | None = conn
         self._lock = threading.RLock()
+        self._batched = False  # inside batch(): writes become savepoints of its transaction
 
     # - opening and closing -
 
@@ -814,7 +989,10 @@ class Store:
                 conn.execute("ATTACH DATABASE ? AS state", (str(state.path),))
                 conn.execute("PRAGMA main.synchronous = NORMAL")
                 conn.execute("PRAGMA state.synchronous = FULL")
-                conn.execute("PRAGMA main.journal_size_limit = 16777216")
+                conn.execute("PRAGMA main.journal_size_limit = 33554432")
+                # a checkpoint (two syncs, in the writing thread) every 8192 pages of log
+                # instead of every 1000: a first poll of many big feeds writes tens of MB
+                conn.execute("PRAGMA main.wal_autocheckpoint = 8192")
                 conn.execute("PRAGMA state.journal_size_limit = 4194304")
             conn.execute("PRAGMA temp_store = MEMORY")
         except sqlite3.Error as exc:
@@ -886,6 +1064,10 @@ class Store:
                              "feedtui): changes are not saved")
         with self._lock:
             conn = self._live()
+            if self._batched:
+                with self._savepoint(conn) as c:
+                    yield c
+                return
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
@@ -902,6 +1084,50 @@ class Store:
                 if isinstance(exc, sqlite3.Error):
                     raise _store_error(exc, self.path) from exc
                 raise
+
+    @contextmanager
+    def _savepoint(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+        """One write inside batch(): all of it or none of it, without ending the batch."""
+        if not conn.in_transaction:  # the batch's transaction is gone (rolled back by SQLite)
+            raise StoreError(f"store error ({self.path}): the batch of writes was rolled back")
+        try:
+            conn.execute("SAVEPOINT write")
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path) from exc
+        try:
+            yield conn
+            conn.execute("RELEASE write")
+        except BaseException as exc:
+            if conn.in_transaction:
+                try:
+                    conn.execute("ROLLBACK TO write")
+                    conn.execute("RELEASE write")
+                except sqlite3.Error:
+                    pass
+            if isinstance(exc, sqlite3.Error):
+                raise _store_error(exc, self.path) from exc
+            raise
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run several writes (ingest, update_source_health, marks ...) in one transaction:
+        each keeps its own all-or-nothing (a savepoint; a failing one raises and is undone
+        alone), and all of them are committed together, with one sync of each file instead
+        of one per write. Holds the store for the whole batch, so keep batches short.
+        Raises StoreError when the batch's transaction cannot start or commit (then none
+        of its writes is kept). A batch inside a batch is one savepoint of it: all of its
+        writes or none."""
+        with self._lock:
+            if self._batched:
+                with self._savepoint(self._live()):
+                    yield
+                return
+            with self._write():
+                self._batched = True
+                try:
+                    yield
+                finally:
+                    self._batched = False
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -1028,7 +1254,10 @@ class Store:
         whose text is the same is not rewritten, except that changed details (time beyond
         a small slack, link, author, flags, actors, media links) are refreshed in place.
         Entries missing from the batch stay; marks are never touched. Raises StoreError
-        for an unknown source."""
+        for an unknown source.
+
+        The FTS and actor rows of every inserted or rewritten entry are written in the same
+        transaction (batched; see migration 3)."""
         batch: list[Entry] = []
         result = IngestResult()
         seen: set[str] = set()
@@ -1039,6 +1268,9 @@ class Store:
             seen.add(entry.id)
             batch.append(entry)
         moment = _ts(now) if now is not None else time.time()
+        # Signatures and row values need no lock: compute them before taking it.
+        sigs = [(text_signature(e), meta_signature(e)) for e in batch]
+        keys_of = _ActorKeys()
         with self._write() as c:
             sid = self._source_id(c, source)
             if sid is None:
@@ -1052,12 +1284,25 @@ class Store:
                 for row in rows:
                     stored[row[0]] = row
             touched: list[tuple[Entry, str]] = []
-            for entry in batch:
-                tsig, msig = text_signature(entry), meta_signature(entry)
+            inserts: list[tuple] = []
+            fts_rows: list[tuple] = []
+            actor_rows: list[tuple] = []
+            key_rows: list[tuple] = []
+            reindexed: list[int] = []
+            next_seq = 0
+            if len(stored) < len(batch):
+                # explicit row keys (what SQLite would pick: max + 1) so that the batch's
+                # rows and index rows go in with executemany
+                next_seq = c.execute("SELECT COALESCE(max(seq), 0) FROM entries").fetchone()[0] + 1
+            for entry, (tsig, msig) in zip(batch, sigs):
                 old = stored.get(entry.id)
                 if old is None:
-                    self._insert(c, sid, entry, tsig, msig, moment)
-                    touched.append((entry.with_(revision=1, edited=False), "new"))
+                    seq = next_seq
+                    next_seq += 1
+                    inserts.append(self._insert_row(seq, sid, entry, tsig, msig, moment))
+                    fts_rows.append(fts_row(seq, entry.title, entry.body, entry.media, entry.actors))
+                    _actor_rows(seq, entry.actors, keys_of, actor_rows, key_rows)
+                    touched.append((entry, "new"))
                 elif old[2] != tsig:
                     revision = old[5] + 1
                     c.execute("INSERT OR REPLACE INTO revisions (source_id, entry_id, revision, "
@@ -1069,32 +1314,48 @@ class Store:
                         "time_text = ?, url = ?, author = ?, media = ?, key_event = ?, "
                         "pinned = ?, updated = ?, actors = ?, revision = ?, edited = 1, "
                         "last_changed = ?, text_sig = ?, meta_sig = ? WHERE seq = ?",
-                        (entry.source, entry.title, json.dumps(list(entry.body),
-                                                               ensure_ascii=False),
+                        (entry.source, entry.title, _json(list(entry.body)),
                          published if published is not None else old[4], entry.time_text,
                          entry.url, entry.author, _media_json(entry.media),
                          int(entry.key_event), int(entry.pinned), _ts(entry.updated),
-                         json.dumps(list(entry.actors), ensure_ascii=False), revision,
+                         _json(list(entry.actors)), revision,
                          moment, tsig, msig, old[1]))
+                    reindexed.append(old[1])
+                    fts_rows.append(fts_row(old[1], entry.title, entry.body, entry.media, entry.actors))
+                    _actor_rows(old[1], entry.actors, keys_of, actor_rows, key_rows)
                     touched.append((entry.with_(revision=revision, edited=True), "edited"))
                 elif old[3] != msig or self._time_moved(old[4], entry.published):
                     published = _ts(entry.published)
+                    media_json = self._merge_media_urls(old[8], entry.media)
                     c.execute(
                         "UPDATE entries SET published = ?, time_text = ?, url = ?, "
                         "author = ?, key_event = ?, pinned = ?, updated = ?, actors = ?, "
                         "media = ?, meta_sig = ?, last_changed = ? WHERE seq = ?",
                         (published if published is not None else old[4], entry.time_text,
                          entry.url, entry.author, int(entry.key_event), int(entry.pinned),
-                         _ts(entry.updated), json.dumps(list(entry.actors),
-                                                        ensure_ascii=False),
-                         self._merge_media_urls(old[8], entry.media), msig, moment, old[1]))
+                         _ts(entry.updated), _json(list(entry.actors)),
+                         media_json, msig, moment, old[1]))
+                    # the stored title and body with the new media and actors
+                    reindexed.append(old[1])
+                    fts_rows.append(fts_row(old[1], old[6], _strings(old[7]), _media_from(media_json),
+                                            entry.actors))
+                    _actor_rows(old[1], entry.actors, keys_of, actor_rows, key_rows)
                     result.refreshed += 1
                 else:
                     result.unchanged += 1
-            marks = self._marks_for(c, sid, [e.id for e, _ in touched])
+            if inserts:
+                c.executemany(_ENTRY_INSERT, inserts)
+            if reindexed:
+                _unindex(c, reindexed)
+            _write_index(c, fts_rows, actor_rows, key_rows)
+            marks = self._marks_for(c, sid, [e.id for e, _ in touched]) if touched else {}
             for entry, kind in touched:
                 read, starred = marks.get(entry.id, (False, False))
-                entry = entry.with_(read=read, starred=starred)
+                if kind == "new" and (entry.revision != 1 or entry.edited or entry.read != read
+                                      or entry.starred != starred):
+                    entry = entry.with_(revision=1, edited=False, read=read, starred=starred)
+                elif kind == "edited" and (entry.read != read or entry.starred != starred):
+                    entry = entry.with_(read=read, starred=starred)
                 (result.new if kind == "new" else result.edited).append(entry)
         return result
 
@@ -1116,18 +1377,12 @@ class Store:
                             for o, n in zip(old, media)])
 
     @staticmethod
-    def _insert(c: sqlite3.Connection, sid: int, entry: Entry, tsig: str, msig: str,
-                moment: float) -> None:
-        c.execute(
-            "INSERT INTO entries (source_id, entry_id, source, title, body, published, "
-            "time_text, url, author, media, key_event, pinned, updated, actors, revision, "
-            "edited, first_seen, last_changed, text_sig, meta_sig) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?, ?, ?, ?)",
-            (sid, entry.id, entry.source, entry.title,
-             json.dumps(list(entry.body), ensure_ascii=False), _ts(entry.published),
-             entry.time_text, entry.url, entry.author, _media_json(entry.media),
-             int(entry.key_event), int(entry.pinned), _ts(entry.updated),
-             json.dumps(list(entry.actors), ensure_ascii=False), moment, moment, tsig, msig))
+    def _insert_row(seq: int, sid: int, entry: Entry, tsig: str, msig: str,
+                    moment: float) -> tuple:
+        return (seq, sid, entry.id, entry.source, entry.title, _json(list(entry.body)),
+                _ts(entry.published), entry.time_text, entry.url, entry.author,
+                _media_json(entry.media), int(entry.key_event), int(entry.pinned),
+                _ts(entry.updated), _json(list(entry.actors)), moment, moment, tsig, msig)
 
     @staticmethod
     def _marks_for(c: sqlite3.Connection, sid: int,

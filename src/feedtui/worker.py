@@ -14,14 +14,38 @@ import os
 import threading
 from datetime import datetime
 from multiprocessing.connection import Connection
+from operator import attrgetter
 
-from .extract import ExtractError
-from .models import Extraction
+from .models import Entry, Extraction
 
 #: Seconds one extraction may take.
 TIME_LIMIT = 20.0
 #: Bytes of address space the child may use.
 MEMORY_LIMIT = 1536 * 1024 * 1024
+
+
+#: An entry's fields in order: entries cross the pipe as plain tuples (pickling a frozen
+#: slots dataclass calls its Python __setstate__ per entry on the way back).
+_ENTRY_VALUES = attrgetter(*Entry.__dataclass_fields__)
+
+
+def _pack(result: Extraction) -> tuple[Extraction, list[tuple]]:
+    rows = [_ENTRY_VALUES(entry) for entry in result.entries]
+    result.entries = []
+    return result, rows
+
+
+def _unpack(result: Extraction, rows: list[tuple]) -> Extraction:
+    result.entries = [Entry(*row) for row in rows]
+    return result
+
+
+def _extract_error(message: str) -> Exception:
+    """An ExtractError. The extractors are imported where they run (the child) and here only
+    when there is an error to raise: the polling process never parses."""
+    from .extract import ExtractError
+
+    return ExtractError(message)
 
 
 def _child(conn: Connection, memory_limit: int) -> None:
@@ -31,7 +55,7 @@ def _child(conn: Connection, memory_limit: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     except (ImportError, ValueError, OSError):  # not on this platform: run without the cap
         pass
-    from .extract import extract_bytes
+    from .extract import ExtractError, extract_bytes
 
     while True:
         try:
@@ -50,7 +74,7 @@ def _child(conn: Connection, memory_limit: int) -> None:
                 from .actors import extract_actors
 
                 result.entries = extract_actors(result.entries, *actor_config)
-            conn.send(("ok", result))
+            conn.send(("ok", _pack(result)))
         except ExtractError as exc:
             conn.send(("error", str(exc)))
         except MemoryError:
@@ -124,14 +148,14 @@ class ParseWorker:
                 ready = self._conn.poll(self.time_limit)
                 if not ready:
                     self._kill()
-                    raise ExtractError(f"{url}: parsing took longer than {self.time_limit:g} s; skipped")
+                    raise _extract_error(f"{url}: parsing took longer than {self.time_limit:g} s; skipped")
                 kind, value = self._conn.recv()
             except (EOFError, OSError, BrokenPipeError):
                 self._kill()
-                raise ExtractError(f"{url}: the parser process died; skipped") from None
+                raise _extract_error(f"{url}: the parser process died; skipped") from None
         if kind == "ok":
-            return value
-        raise ExtractError(value)
+            return _unpack(*value)
+        raise _extract_error(value)
 
     async def extract_async(self, data: bytes, url: str, source: str | None = None,
                             content_type: str | None = None, now: datetime | None = None,
