@@ -282,6 +282,10 @@ def run_feedtui(server: FeedServer, work: Path) -> list[tuple[str, Run]]:
                     f"<body>\n{outlines}\n</body></opml>\n", encoding="utf-8")
     env = dict(os.environ, FEEDTUI_HOME=str(work), HOME=str(work), XDG_CONFIG_HOME=str(work / "xdg"),
                XDG_DATA_HOME=str(work / "xdg"), NO_COLOR="1")
+    # Measure feedtui as installed: pip compiles bytecode at install, and Python caches it for
+    # an editable checkout. A PYTHONDONTWRITEBYTECODE inherited from the shell (some sandboxes
+    # set it) would make every run compile feedtui from source again, which no user pays.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     base = feedtui_command() + ["--db", str(work / "feedtui.db"), "--config", str(work / "config.toml")]
     subprocess.run(base + ["import-opml", str(opml)], env=env, check=True, stdout=subprocess.DEVNULL)
     return _cold_and_unchanged(server, "feedtui", base + ["refresh"], env, work)
