@@ -8,6 +8,7 @@ import json
 import signal
 import sys
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from .config import Config
 from .models import Entry
@@ -17,6 +18,9 @@ from .query_sql import select
 from .sanitize import clean_line
 from .session import polling
 from .store import Store
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 # rich and the renderer are imported where they are used: `refresh` (a cron job) prints
@@ -67,7 +71,7 @@ def refresh(store: Store, config: Config, as_json: bool) -> int:
     return EXIT_PARTIAL if any(r.error for r in reports) else EXIT_OK
 
 
-def _entry_line(entry: Entry, source_name: str):
+def _entry_line(entry: Entry, source_name: str) -> Text:
     from rich.text import Text
 
     from .render import local_time
