@@ -10,7 +10,11 @@ Two generated pages, both newest first, one update a minute, across several midn
 The floor is what no extractor can beat: selectolax.lexbor parsing the page plus one CSS
 select of the update blocks. Both are timed side by side in one run, best of 3.
 
-    .venv/bin/python bench/bench_live.py [--updates N] [--profile]
+    .venv/bin/python bench/bench_live.py [--updates N] [--profile] [--phases]
+
+--phases prints where one extraction of each page spends its time (the phases of
+extract_html run one by one on a fresh page, best of --runs; make_entry is the share of
+the strategy's time spent building entries).
 """
 
 from __future__ import annotations
@@ -18,12 +22,13 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
+import sys
 import time
 from datetime import datetime, timedelta, timezone
 
 from selectolax.lexbor import LexborHTMLParser
 
-from feedtui.extract import extract_html, stamps
+from feedtui.extract import HTML_STRATEGIES, _page_title, base, extract_html, htmlguard, jsonld, merge, stamps
 from feedtui.extract.base import Page
 
 NOW = datetime(2022, 3, 14, 12, 0, tzinfo=timezone.utc)
@@ -99,11 +104,62 @@ def check(entries, count: int) -> str:
     return "ok" if not problems else "; ".join(problems)
 
 
+def phases(html: str, runs: int) -> list[tuple[str, float]]:
+    """Seconds per phase of extract_html on html (best of runs each)."""
+    def one(func):
+        return best_of(runs, func)[0]
+
+    out = [("tame", one(lambda: htmlguard.tame(html))),
+           ("parse (tame + lexbor)", one(lambda: Page(URL, URL, html, NOW).tree))]
+    page = Page(URL, URL, html, NOW)
+    page.tree
+    found = []
+    for name, strategy in HTML_STRATEGIES + (("stamps", stamps.extract),):
+        if name == "stamps" and found:
+            continue  # extract_html runs the fallback only when nothing else found entries
+        spent = [0.0]
+        real = base.make_entry
+
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                spent[0] += time.perf_counter() - start
+        seconds = []
+        for _ in range(runs):
+            spent[0] = 0.0
+            patched = [m for m in _modules() if getattr(m, "make_entry", None) is real]
+            for module in patched:
+                module.make_entry = timed
+            try:
+                start = time.perf_counter()
+                entries = strategy(Page(URL, URL, html, NOW, _tree=page.tree))
+                seconds.append((time.perf_counter() - start, spent[0]))
+            finally:
+                for module in patched:
+                    module.make_entry = real
+        total, building = min(seconds)
+        out.append((f"{name} ({len(entries)} entries)", total))
+        if entries:
+            out.append(("  of which make_entry", building))
+            found.append(entries)
+    out.append(("title + coverage", one(lambda: (_page_title(page), jsonld.coverage_end(page)))))
+    out.append(("merge", one(lambda: merge.merge_entries(found))))
+    return out
+
+
+def _modules():
+    """The extraction modules (each holds its own reference to make_entry)."""
+    return [m for name, m in list(sys.modules.items()) if name.startswith("feedtui.extract") and m is not None]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="cProfile one extraction of each page")
+    parser.add_argument("--phases", action="store_true", help="time the phases of one extraction of each page")
     args = parser.parse_args()
     variants = (
         ("ids+time", page_with_ids(args.updates), "article.update"),
@@ -123,6 +179,9 @@ def main() -> None:
         spent, found = best_of(args.runs, lambda: stamps.extract(Page(URL, URL, html, NOW)))
         print(f"{'  stamps.py':<12} {'':>5} {floor:>8.3f} {spent:>9.3f} "
               f"{len(found) / spent:>10.0f} {spent / floor:>6.1f}  {check(found, args.updates)}")
+        if args.phases:
+            for phase, seconds in phases(html, args.runs):
+                print(f"    {phase:<34} {seconds:8.3f} s {seconds / floor:6.1f} x floor")
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()

@@ -81,6 +81,43 @@ class Entry:
         }
 
 
+# The slot setters of Entry's fields, by name (tests/test_feedhtml.py checks that new_entry
+# sets every field of the dataclass).
+(_set_id, _set_source, _set_title, _set_body, _set_published, _set_time_text, _set_url, _set_author,
+ _set_media, _set_key_event, _set_pinned, _set_updated, _set_actors, _set_read, _set_starred,
+ _set_edited, _set_revision) = (getattr(Entry, name).__set__ for name in (
+    "id", "source", "title", "body", "published", "time_text", "url", "author", "media",
+    "key_event", "pinned", "updated", "actors", "read", "starred", "edited", "revision"))
+_new = object.__new__
+
+
+def new_entry(id: str, source: str, title: str, body: tuple[str, ...], published: datetime | None,
+              time_text: str, url: str, author: str, media: tuple[Media, ...], key_event: bool,
+              pinned: bool, updated: datetime | None) -> Entry:
+    """Entry(id=id, source=source, ...) with the other fields at their defaults, without the
+    keyword call and the object.__setattr__ per field of a frozen dataclass's __init__ (about
+    twice as fast; extraction builds thousands of entries per feed)."""
+    entry = _new(Entry)
+    _set_id(entry, id)
+    _set_source(entry, source)
+    _set_title(entry, title)
+    _set_body(entry, body)
+    _set_published(entry, published)
+    _set_time_text(entry, time_text)
+    _set_url(entry, url)
+    _set_author(entry, author)
+    _set_media(entry, media)
+    _set_key_event(entry, key_event)
+    _set_pinned(entry, pinned)
+    _set_updated(entry, updated)
+    _set_actors(entry, ())
+    _set_read(entry, False)
+    _set_starred(entry, False)
+    _set_edited(entry, False)
+    _set_revision(entry, 1)
+    return entry
+
+
 def iso_utc(moment: datetime | None) -> str | None:
     """ISO 8601 in UTC with a trailing Z, or None."""
     if moment is None:

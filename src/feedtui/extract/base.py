@@ -11,8 +11,8 @@ from functools import cached_property
 
 from selectolax.lexbor import LexborHTMLParser
 
-from ..models import Entry, Media
-from ..sanitize import LINE_LIMIT, clean_line, clean_paragraphs, safe_url
+from ..models import Entry, Media, new_entry
+from ..sanitize import LINE_LIMIT, TEXT_LIMIT, clean_line, safe_url
 from .htmlguard import tame
 
 
@@ -44,11 +44,28 @@ class Page:
 
 
 _NORMAL = re.compile(r"\W+", re.UNICODE)
+#: ASCII bytes with every non-word character (what \W matches) turned into a space.
+_ASCII_WORDS = bytes(c if chr(c).isalnum() or c == 0x5F else 0x20 for c in range(128)) + b" " * 128
 
 
 def normal_key(text: str) -> str:
     """Text reduced to lowercase words, for comparing titles and stamps."""
+    if text.isascii():  # the same, with byte operations
+        return " ".join(text.encode().lower().translate(_ASCII_WORDS).decode().split())
     return _NORMAL.sub(" ", text.casefold()).strip()
+
+
+_ASCII_NON_WORD = "".join(chr(c) for c in range(128) if not (chr(c).isalnum() or c == 0x5F))
+
+
+def _same_words(a: str, b: str) -> bool:
+    """normal_key(a) == normal_key(b); for ASCII text, first told apart by the last word
+    character (the keys' last characters) where that differs."""
+    if a.isascii() and b.isascii():
+        end_a = a.rstrip(_ASCII_NON_WORD)[-1:].lower()
+        if end_a and end_a != b.rstrip(_ASCII_NON_WORD)[-1:].lower():
+            return False
+    return normal_key(a) == normal_key(b)
 
 
 def content_hash(*parts: str) -> str:
@@ -82,12 +99,20 @@ def make_entry(*, source: str, title: object, body=(), published: datetime | Non
     consecutive duplicate paragraphs collapse to one.
     """
     clean_title = clean_line(title)
-    paragraphs = []
-    for para in clean_paragraphs(body):
-        if paragraphs and paragraphs[-1] == para:
+    paragraphs: list[str] = []
+    total = 0
+    for para in body:  # clean_paragraphs, inline
+        para = clean_line(para, TEXT_LIMIT)
+        if not para:
             continue
-        if (not paragraphs and clean_title and len(para) <= 2 * len(clean_title) + 8
-                and normal_key(para) == normal_key(clean_title)):
+        total += len(para)
+        if total > TEXT_LIMIT:
+            break
+        if paragraphs:
+            if paragraphs[-1] == para:
+                continue
+        elif clean_title and len(para) <= 2 * len(clean_title) + 8 and (
+                para == clean_title or _same_words(para, clean_title)):
             continue
         paragraphs.append(para)
     clean_media = tuple(
@@ -99,20 +124,25 @@ def make_entry(*, source: str, title: object, body=(), published: datetime | Non
         )
         for m in media
         if m.caption or m.title or m.url
-    )
+    ) if media else ()
     stamp = clean_line(time_text, 200)
-    link = safe_url(url, base_url)
-    return Entry(
-        id=id or make_id(time_text=stamp, title=clean_title or " ".join(paragraphs)[:200]),
-        source=clean_line(source, LINE_LIMIT),
-        title=clean_title,
-        body=tuple(paragraphs),
-        published=published,
-        time_text=stamp,
-        url=link,
-        author=clean_line(author, 300),
-        media=clean_media,
-        key_event=bool(key_event),
-        pinned=bool(pinned),
-        updated=updated,
+    return new_entry(
+        id or make_id(time_text=stamp, title=clean_title or " ".join(paragraphs)[:200]),
+        _clean_source(source), clean_title, tuple(paragraphs), published, stamp,
+        safe_url(url, base_url), clean_line(author, 300), clean_media, bool(key_event),
+        bool(pinned), updated,
     )
+
+
+_last_source: tuple[object, str] = ("", "")
+
+
+def _clean_source(source: object) -> str:
+    """clean_line(source), remembered: a feed's thousand entries share one source name."""
+    global _last_source
+    last = _last_source
+    if last[0] is source:
+        return last[1]
+    clean = clean_line(source, LINE_LIMIT)
+    _last_source = (source, clean)
+    return clean

@@ -6,9 +6,11 @@ an id (`id`, `data-id`, `data-post-id`, `data-entry-id`) and a machine-readable 
 so an ordinary article with one `<time>` is not mistaken for a liveblog; comment threads and
 teaser lists ("more stories") are rejected.
 
-The helpers at the top (a private copy of a block, its headline, its visible time stamp and
-its cleaned content) are shared by the other structured strategies (`sites`, `jsonld`,
-`microdata`).
+The helpers at the top (a block's headline, its visible time stamp and its cleaned content)
+are shared by the other structured strategies (`sites`, `jsonld`, `microdata`). They read
+the page in place: a block's headline, stamp and byline are left out of its content by
+skipping them, never by pruning a copy. For a big group of sibling blocks, `SiblingSelect`
+runs each selector once over their parent instead of once per block.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from ..models import Entry, Media
 from .base import Page, make_entry, make_id, normal_key
 from .dates import parse_date
 from .htmlguard import tame
-from .text import Content, fragment_content, is_furniture, node_content
+from .siblings import SiblingSelect, css
+from .text import Content, fragment_content, holders_of, is_furniture, node_content
 
 # --------------------------------------------------------------------------------------
 # Shared helpers
@@ -51,7 +54,11 @@ def text_of(node: LexborNode | None) -> str:
 
 
 def copy_of(node: LexborNode) -> LexborNode | None:
-    """A private copy of an element (re-parsed), safe to prune without touching the page."""
+    """A private copy of an element (re-parsed), safe to prune without touching the page.
+
+    The strategies no longer need one (block_content skips instead of pruning); re-parsing
+    costs tens of microseconds and loses elements that only parse in context (<tr>, <td>).
+    """
     html = node.html or ""
     if not html:
         return None
@@ -79,11 +86,11 @@ def _inside_card(node: LexborNode, root: LexborNode) -> bool:
     return False
 
 
-def find_heading(root: LexborNode) -> LexborNode | None:
+def find_heading(root: LexborNode, select=css) -> LexborNode | None:
     """The block's own headline: the first h1-h6 (else a [class*=title|headline] element)
     that is not part of an embedded card, a quote or a caption."""
     for selector in (HEADINGS, _TITLE_CLASS):
-        for node in root.css(selector):
+        for node in select(root, selector):
             if node.mem_id == root.mem_id or _inside_card(node, root):
                 continue
             text = text_of(node)
@@ -126,18 +133,18 @@ def modified_attribute(node: LexborNode) -> datetime | None:
     return None
 
 
-def find_time(root: LexborNode) -> tuple[datetime | None, str, LexborNode | None]:
+def find_time(root: LexborNode, select=css) -> tuple[datetime | None, str, LexborNode | None]:
     """(published, time_text, element) of a block: its own time attribute or its first
     `<time datetime>` (or data-*time* element); time_text is the visible stamp, else the
     attribute as written."""
     moment, raw = time_attribute(root)
     visible = None
-    for node in root.css("time"):
+    for node in select(root, "time"):
         if text_of(node) or node.attributes.get("datetime"):
             visible = node
             break
     if moment is None:
-        for node in root.css("time[datetime], [data-timestamp], [data-time], [data-post-time], "
+        for node in select(root, "time[datetime], [data-timestamp], [data-time], [data-post-time], "
                              "[data-published], [data-utime], [data-epoch]"):
             if _inside_card(node, root):
                 continue
@@ -153,38 +160,137 @@ def find_time(root: LexborNode) -> tuple[datetime | None, str, LexborNode | None
     return moment, text or raw, visible
 
 
-def _lone_link_cards(root: LexborNode, page_url: str) -> list[Media]:
+def _lone_link_cards(root: LexborNode, page_url: str, drop: list[LexborNode], dropped: set[int],
+                     select=css) -> tuple[list[Media], list[LexborNode]]:
     """Paragraphs that are nothing but one link to another page become cards (a "read
-    also" line): returned as media and removed from the copy."""
+    also" line): returns the cards and the paragraphs (their ids added to dropped)."""
     cards: list[Media] = []
+    taken: list[LexborNode] = []
+    paras = select(root, "p")
+    if not paras:
+        return cards, taken
     page_base = page_url.split("#", 1)[0]
-    for para in root.css("p"):
-        links = para.css("a[href]")
+    holders = holders_of(root, drop) if drop else set()
+    by_para = None if select is css else _links_by_para(root, paras, select(root, "a[href]"))
+    for para in paras:
+        if _has_own_text(para):
+            continue  # text beside the link: the paragraph's text can never be the link's alone
+        if dropped and _within(para, root, dropped):
+            continue
+        links = para.css("a[href]") if by_para is None else by_para.get(para.mem_id, [])
+        pruned = para.mem_id in holders  # part of it is left out: judge what remains
+        if pruned:
+            links = [link for link in links if not _within(link, para, dropped)]
         if len(links) != 1:
             continue
         link = links[0]
         href = (link.attributes.get("href") or "").strip()
         if not href.startswith(("http://", "https://", "/")) or href.split("#", 1)[0] == page_base:
             continue
-        text = text_of(link)
-        if not text or text != text_of(para):
+        text = _text_without(link, dropped) if pruned else text_of(link)
+        if not text or text != (_text_without(para, dropped) if pruned else text_of(para)):
             continue
         cards.append(Media(kind="card", title=text, url=href))
-        para.decompose()
-    return cards
+        dropped.add(para.mem_id)
+        taken.append(para)
+    return cards, taken
 
 
-def block_content(root: LexborNode, base_url: str, drop=()) -> Content:
-    """Paragraphs and media of a private copy of a block, with the nodes in `drop` (its
-    headline, its time stamp, its byline) removed first."""
-    for node in drop:
-        if node is not None:
-            try:
-                node.decompose()
-            except Exception:  # already removed with an ancestor
-                pass
-    cards = _lone_link_cards(root, base_url)
-    content = node_content(root, base_url)
+def _has_own_text(node: LexborNode) -> bool:
+    """Whether a child of node is text other than whitespace."""
+    child = node.child
+    while child is not None:
+        if child.is_text_node:
+            text = child.text_content
+            if text and not text.isspace():
+                return True
+        child = child.next
+    return False
+
+
+def _links_by_para(root: LexborNode, paras: list[LexborNode],
+                   links: list[LexborNode]) -> dict[int, list[LexborNode]]:
+    """para.css("a[href]") for every para at once, from the links of root: each link goes
+    to the paragraphs around it (inside root), in document order."""
+    para_by_id = {para.mem_id: para for para in paras}
+    root_id = root.mem_id
+    nearest: dict[int, int] = {}  # mem_id -> the closest paragraph at or above it (0: none)
+
+    def closest(node: LexborNode | None) -> int:
+        path = []
+        found = 0
+        while node is not None:
+            mem_id = node.mem_id
+            known = nearest.get(mem_id)
+            if known is not None:
+                found = known
+                break
+            path.append(mem_id)
+            if mem_id in para_by_id:
+                found = mem_id
+                break
+            if mem_id == root_id:
+                break
+            node = node.parent
+        for mem_id in path:
+            nearest[mem_id] = found
+        return found
+
+    out: dict[int, list[LexborNode]] = {}
+    for link in links:
+        para_id = closest(link.parent)
+        while para_id:
+            out.setdefault(para_id, []).append(link)
+            if para_id == root_id:
+                break
+            para_id = closest(para_by_id[para_id].parent)
+    return out
+
+
+def _within(node: LexborNode, root: LexborNode, dropped: set[int]) -> bool:
+    """Whether node or one of its ancestors up to root is left out."""
+    stop = root.mem_id
+    current = node
+    while current is not None:
+        mem_id = current.mem_id
+        if mem_id in dropped:
+            return True
+        if mem_id == stop:
+            return False
+        current = current.parent
+    return False
+
+
+def _text_without(node: LexborNode, dropped: set[int]) -> str:
+    """text_of(node) leaving out the subtrees in dropped."""
+    parts: list[str] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.tag == "-text":
+            parts.append(current.text_content or "")
+            continue
+        if current.mem_id in dropped:
+            continue
+        kids = []
+        child = current.child
+        while child is not None:
+            kids.append(child)
+            child = child.next
+        kids.reverse()
+        stack.extend(kids)
+    return " ".join(" ".join(parts).split())
+
+
+def block_content(root: LexborNode, base_url: str, drop=(), select=css) -> Content:
+    """Paragraphs and media of a block, leaving out the nodes in `drop` (its headline, its
+    time stamp, its byline). The page is read in place: nothing is copied or pruned."""
+    drop = [node for node in drop if node is not None]
+    dropped = {node.mem_id for node in drop}
+    if root.mem_id in dropped:
+        return Content()
+    cards, taken = _lone_link_cards(root, base_url, drop, dropped, select)
+    content = node_content(root, base_url, drop=drop + taken)
     paragraphs: list[str] = []
     media: list[Media] = []
     for para in content.paragraphs:
@@ -213,10 +319,10 @@ _META_SELECTOR = ("[class*=byline], [class*=author], [class*=entry-info], [class
                   "[class*=post-meta], [class*=meta-info], [rel=author], address")
 
 
-def meta_nodes(root: LexborNode) -> list[LexborNode]:
+def meta_nodes(root: LexborNode, select=css) -> list[LexborNode]:
     """Short byline and metadata elements of a block (never body text)."""
     out = []
-    for node in root.css(_META_SELECTOR):
+    for node in select(root, _META_SELECTOR):
         if node.mem_id == root.mem_id:
             continue
         if len(text_of(node)) <= 160 and node.css_first("p") is None:
@@ -358,16 +464,16 @@ def _context_rejected(node: LexborNode) -> bool:
     return False
 
 
-def _is_teaser(node: LexborNode, page_url: str) -> bool:
+def _is_teaser(node: LexborNode, page_url: str, select=css) -> bool:
     """A block that is little more than a link to another article (a "more stories" item)."""
     total = len(text_of(node))
-    for time_node in node.css("time"):
+    for time_node in select(node, "time"):
         total -= len(text_of(time_node))
     if total <= 0:
         return False
     base = page_url.split("#", 1)[0]
     linked = 0
-    for link in node.css("a[href]"):
+    for link in select(node, "a[href]"):
         href = (link.attributes.get("href") or "").strip()
         if not href or href.startswith("#") or href.split("#", 1)[0] == base:
             continue
@@ -432,20 +538,18 @@ def _contains(outer: LexborNode, inner: LexborNode) -> bool:
     return False
 
 
-def _entry_for(page: Page, node: LexborNode, published: datetime, time_text: str) -> Entry | None:
-    copy = copy_of(node)
-    if copy is None:
-        return None
-    heading = find_heading(copy)
+def _entry_for(page: Page, node: LexborNode, published: datetime, time_text: str,
+               time_node: LexborNode | None, select=css) -> Entry | None:
+    heading = find_heading(node, select)
     title = text_of(heading)
-    _, _, time_node = find_time(copy)
     drop = [heading]
     if time_node is not None and len(text_of(time_node)) <= 80:
         drop.append(time_node)
-    drop.extend(meta_nodes(copy))
-    author_node = copy.css_first("[class*=author], [rel=author], [itemprop=author]")
+    drop.extend(meta_nodes(node, select))
+    authors = select(node, "[class*=author], [rel=author], [itemprop=author]")
+    author_node = authors[0] if authors else None
     author = text_of(author_node) if author_node is not None and len(text_of(author_node)) <= 120 else ""
-    content = block_content(copy, page.url, drop)
+    content = block_content(node, page.url, drop, select)
     paragraphs = without_title(content.paragraphs, title)
     if not title and not paragraphs and not content.media:
         return None
@@ -472,25 +576,27 @@ def _entry_for(page: Page, node: LexborNode, published: datetime, time_text: str
 
 def extract(page: Page) -> list[Entry]:
     """Entries from repeated sibling blocks that each carry an id and a time attribute."""
-    accepted: list[list[tuple[LexborNode, datetime, str]]] = []
+    accepted: list[list[tuple[LexborNode, datetime, str, LexborNode | None]]] = []
+    selects: dict[int, SiblingSelect] = {}
     for group in _candidates(page):
+        select = _select_for(group, selects)
         timed = []
         for node in group:
-            moment, text, _ = find_time(node)
+            moment, text, time_node = find_time(node, select)
             if moment is not None:
-                timed.append((node, moment, text))
+                timed.append((node, moment, text, time_node))
         if len(timed) < _MIN_SIBLINGS or _context_rejected(timed[0][0]):
             continue
-        if 2 * sum(_is_teaser(node, page.url) for node, _, _ in timed) > len(timed):
+        if 2 * sum(_is_teaser(node, page.url, select) for node, _, _, _ in timed) > len(timed):
             continue
         accepted.append(timed)
     # Prefer the largest groups; drop groups nested inside (or around) one already taken.
     accepted.sort(key=len, reverse=True)
-    chosen: list[list[tuple[LexborNode, datetime, str]]] = []
+    chosen: list[list[tuple[LexborNode, datetime, str, LexborNode | None]]] = []
     for group in accepted:
         first = group[0][0]
         if any(_contains(member, first) or _contains(first, member)
-               for other in chosen for member, _, _ in other):
+               for other in chosen for member, _, _, _ in other):
             continue
         chosen.append(group)
     if not chosen:
@@ -499,15 +605,38 @@ def extract(page: Page) -> list[Entry]:
     entries: list[Entry] = []
     for group in chosen:
         built = []
-        for node, moment, text in group:
-            entry = _entry_for(page, node, moment, text)
+        select = _select_for([node for node, _, _, _ in group], selects)
+        for node, moment, text, time_node in group:
+            entry = _entry_for(page, node, moment, text, time_node, select)
             if entry is None:
                 continue
             key, pinned = flags_from_references(references, _own_id(node)[1], node)
-            built.append(entry.with_(key_event=entry.key_event or key, pinned=entry.pinned or pinned))
+            if (key and not entry.key_event) or (pinned and not entry.pinned):
+                entry = entry.with_(key_event=entry.key_event or key, pinned=entry.pinned or pinned)
+            built.append(entry)
         if len(built) >= _MIN_SIBLINGS:
             entries.extend(built)
     return merge_duplicates(entries)
+
+
+#: Groups at least this big are queried through their parent (SiblingSelect).
+_BULK_SIBLINGS = 24
+
+
+def _select_for(group: list[LexborNode], selects: dict[int, SiblingSelect]):
+    """css, or for a big group of siblings the SiblingSelect of their parent (shared by
+    the groups under one parent, so each selector runs once per parent)."""
+    if len(group) < _BULK_SIBLINGS:
+        return css
+    parent = group[0].parent
+    if parent is None:
+        return css
+    select = selects.get(parent.mem_id)
+    if select is None:
+        select = selects[parent.mem_id] = SiblingSelect(parent, group)
+    else:
+        select.blocks.update(node.mem_id for node in group)
+    return select
 
 
 def id_references(page: Page) -> dict[str, list[LexborNode]]:
@@ -517,13 +646,19 @@ def id_references(page: Page) -> dict[str, list[LexborNode]]:
         nodes = page.tree.css('[id], [data-id], [data-post-id], [data-entry-id], [data-block-id], a[href^="#"]')
     except Exception:
         return refs
+    names = _ID_ATTRS + ("data-block-id",)
     for node in nodes:
         attrs = node.attributes
-        values = {(attrs.get(name) or "").strip() for name in _ID_ATTRS + ("data-block-id",)}
-        href = attrs.get("href") or ""
-        if node.tag == "a" and href.startswith("#"):
-            values.add(href[1:].strip())
-        for value in values:
+        values = [value for value in (attrs.get(name) for name in names) if value]
+        href = attrs.get("href")
+        if href and href.startswith("#") and node.tag == "a":
+            values.append(href[1:])
+        if len(values) == 1:
+            value = values[0].strip()
+            if value:
+                refs.setdefault(value, []).append(node)
+            continue
+        for value in {value.strip() for value in values}:  # each value once per node
             if value:
                 refs.setdefault(value, []).append(node)
     return refs

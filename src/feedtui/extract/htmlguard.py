@@ -29,15 +29,30 @@ MAX_OPTIONS = 5_000
 #: How far down the stack an end tag looks for its element.
 _REACH = 64
 
+#: Elements whose content is text up to their end tag.
+_RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext")
 # Comments and raw-text elements are skipped whole; anything else that looks like a tag is
 # a token. An unclosed comment or raw-text element runs to the end, as in HTML.
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)"
-    r"|<(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)(?=[\s/>])[^>]*>"
+    r"|<(" + "|".join(_RAW_TEXT) + r")(?=[\s/>])[^>]*>"
     r"[^<]*(?:<(?!/\1)[^<]*)*(?:</\1\s*>|\Z)"
     r"|<(/?)([A-Za-z][^\s/>]*)(?:[^>]*(/)>|[^>]*(?:>|\Z))",
     re.DOTALL | re.IGNORECASE,
 )
+# The same tokens as _TOKEN, one string each (so findall builds no tuples): the tag's name
+# with its slash ("div", "/div"), or "" for a comment or a raw-text element. The raw-text
+# alternatives spell each name out where _TOKEN refers back to it (\1), which matches the
+# same text unless the page holds one of _FOLDS_TO_ASCII (IGNORECASE folds those to an
+# ASCII letter, a back reference does not); and a self-closing "/>" is not reported, which
+# only matters inside <svg> and <math>. `_clearly_safe` checks both.
+_NAMES = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    + "".join(rf"|<{name}(?=[\s/>])[^>]*>[^<]*(?:<(?!/{name})[^<]*)*(?:</{name}\s*>|\Z)" for name in _RAW_TEXT)
+    + r"|<(/?[A-Za-z][^\s/>]*)[^>]*>?",
+    re.DOTALL | re.IGNORECASE,
+)
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")  # İ ı ſ K (Kelvin)
 _VOID = frozenset(
     "area base basefont bgsound br col embed frame hr image img input keygen link meta param "
     "source track wbr".split()
@@ -83,9 +98,9 @@ def _quick_safe(html: str) -> bool:
 
 def tame(html: str) -> str:
     """html with pathological nesting flattened; the same object when nothing needed it."""
-    if not html or _quick_safe(html):
+    if not html or _quick_safe(html) or _clearly_safe(html):
         return html
-    cuts = _cuts(_TOKEN.findall(html))  # one C-speed pass; spans only when needed
+    cuts = _cuts([_token_string(token) for token in _TOKEN.findall(html)])  # spans only when needed
     if not cuts:
         return html
     spans = [m.span() for i, m in enumerate(_TOKEN.finditer(html)) if i in cuts]
@@ -98,8 +113,66 @@ def tame(html: str) -> str:
     return "".join(parts)
 
 
-def _cuts(tokens: list[tuple[str, str, str, str]]) -> set[int]:
-    """Indexes of the tokens to drop, by a model of the HTML tree builder's stack."""
+def _clearly_safe(html: str) -> bool:
+    """True when the model cuts nothing, replayed on the cheaper _NAMES tokens (where it
+    treats every comment as a raw-text element: it may see a cut that is not one, never
+    miss one). False means: run the exact model."""
+    if any(char in html for char in _FOLDS_TO_ASCII):
+        return False
+    low = html.lower()
+    if "<svg" in low or "<math" in low:  # a self-closing tag opens nothing in there
+        return False
+    return not _cuts(_NAMES.findall(html))
+
+
+def _token_string(token: tuple[str, str, str, str]) -> str:
+    """A _TOKEN match as one string for _cuts: "#" a raw-text element, "!" a comment,
+    "name", "/name", or "name/" for a self-closing start tag."""
+    raw, slash, name, closed = token
+    if not name:
+        return "#" if raw else "!"
+    if slash:
+        return "/" + name
+    return name + "/" if closed else name
+
+
+# Token kinds with a fast path in _cuts (each does what the general code does for it).
+_OTHER, _PLAIN_START, _END, _NOOP, _BLOCK_START, _HEADING_START, _LINK_START = range(7)
+#: Start tags that act on the stack (or count) before their push, or are never pushed.
+_ACTIVE_START = (_CLOSES_P | _FORMATTING | _VOID | _IGNORED | _HEADINGS | set(_SIBLINGS) | set(_ITEM_GROUPS)
+                 | {"a", "tr", "td", "th", "tbody", "thead", "tfoot", "option"})
+#: Start tags whose only effects are closing an open <p> on top, and their push.
+_BLOCK_ONLY = _CLOSES_P - (_FORMATTING | _VOID | _IGNORED | _HEADINGS | set(_SIBLINGS) | set(_ITEM_GROUPS)
+                           | {"a", "tr", "td", "th", "tbody", "thead", "tfoot", "option"})
+
+
+def _kind(token: str) -> tuple[int, str]:
+    """The fast-path kind of a token and its lowercase name ((_OTHER, "") for the rest)."""
+    if not token or token in ("#", "!") or token[-1] == "/":
+        return _OTHER, ""
+    if token[0] == "/":
+        return _END, token[1:].lower()
+    name = token.lower()
+    if name in ("svg", "math"):
+        return _OTHER, ""
+    if (name in _VOID and name != "hr") or name in _IGNORED:
+        return _NOOP, name
+    if name in _BLOCK_ONLY:
+        return _BLOCK_START, name
+    if name in _HEADINGS:
+        return _HEADING_START, name
+    if name == "a":
+        return _LINK_START, name
+    if name in _ACTIVE_START:
+        return _OTHER, ""
+    return _PLAIN_START, name
+
+
+def _cuts(tokens: list[str]) -> set[int]:
+    """Indexes of the tokens to drop, by a model of the HTML tree builder's stack.
+
+    tokens: "name", "/name", "name/" (self-closing), "!" a comment, "#" or "" a raw-text
+    element."""
     stack: list[str] = []
     on_stack: dict[str, int] = {}
     formatting = 0
@@ -126,12 +199,56 @@ def _cuts(tokens: list[tuple[str, str, str, str]]) -> set[int]:
             if node in barrier and node not in passing:
                 return
 
-    for index, (raw, slash, name, closed) in enumerate(tokens):
-        if not name:
-            if raw and len(stack) >= MAX_DEPTH:
+    kinds: dict[str, tuple[int, str]] = {}
+    for index, token in enumerate(tokens):
+        # Fast paths for the two commonest tokens (the general code below does the same):
+        # a start tag that has no effect but its push, and the end tag of the current element.
+        kind = kinds.get(token)
+        if kind is None:
+            kind = kinds[token] = _kind(token)
+        code, name = kind
+        if code == _END:
+            if stack and stack[-1] == name:
+                on_stack[stack.pop()] -= 1
+                if open_fmt.get(name):
+                    open_fmt[name] -= 1
+                    formatting -= 1
+                continue
+        elif code:
+            if code == _NOOP:
+                continue
+            if stack:
+                if code == _BLOCK_START:
+                    if stack[-1] == "p":
+                        on_stack[stack.pop()] -= 1
+                elif code == _HEADING_START:
+                    if stack[-1] == "p":
+                        on_stack[stack.pop()] -= 1
+                    if stack and stack[-1] in _HEADINGS:
+                        on_stack[stack.pop()] -= 1
+                elif code == _LINK_START:
+                    if stack[-1] == "a":
+                        on_stack[stack.pop()] -= 1
+            if len(stack) >= MAX_DEPTH:
+                cuts.add(index)
+                dropped[name] = dropped.get(name, 0) + 1
+                continue
+            stack.append(name)
+            on_stack[name] = on_stack.get(name, 0) + 1
+            continue
+        if not token or token == "#" or token == "!":
+            if token != "!" and len(stack) >= MAX_DEPTH:
                 cuts.add(index)  # a raw-text element too deep: its text goes too
             continue
-        name = name.lower()
+        slash = token[0] == "/"
+        closed = False
+        if slash:
+            name = token[1:].lower()
+        elif token[-1] == "/":
+            closed = True
+            name = token[:-1].lower()
+        else:
+            name = token.lower()
         top = stack[-1] if stack else ""
         if slash:  # an end tag
             if top == name:  # the common case: it closes the current element

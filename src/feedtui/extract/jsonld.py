@@ -18,7 +18,7 @@ from datetime import datetime
 from ..models import Entry, Media
 from .base import Page, make_entry, make_id, normal_key
 from .dates import parse_date
-from .dom import (block_content, clean_media, copy_of, find_by_anchor, find_heading, find_time,
+from .dom import (block_content, clean_media, find_by_anchor, find_heading, find_time,
                   html_content, merge_duplicates, meta_nodes, page_base, text_of, without_title)
 from .text import fragment_content
 
@@ -367,20 +367,20 @@ def _update_entry(page: Page, update: dict, headline_copy: bool, date_copy: bool
 
     visible = find_by_anchor(page, anchor) if anchor else None
     if visible is not None:
-        copy = copy_of(visible)
-        if copy is not None:
+        block = visible  # read in place: block_content never prunes the page
+        if block is not None:
             if headline_copy or not title:
-                title = text_of(find_heading(copy)) or title
+                title = text_of(find_heading(block)) or title
             if date_copy or moment is None:
-                seen, seen_text, _ = find_time(copy)
+                seen, seen_text, _ = find_time(block)
                 if seen is not None:
                     moment, time_text = seen, seen_text
-            elif visible_stamp := find_time(copy)[1]:
+            elif visible_stamp := find_time(block)[1]:
                 time_text = visible_stamp
             if not paragraphs and not media:
-                heading = find_heading(copy)
-                _, _, time_node = find_time(copy)
-                visible_content = block_content(copy, page.url, [heading, time_node] + meta_nodes(copy))
+                heading = find_heading(block)
+                _, _, time_node = find_time(block)
+                visible_content = block_content(block, page.url, [heading, time_node] + meta_nodes(block))
                 paragraphs, media = visible_content.paragraphs, visible_content.media
         element_id = (visible.attributes.get("id") or "").strip()
         if element_id:

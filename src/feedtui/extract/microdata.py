@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborNode
 from ..models import Entry, Media
 from .base import Page, make_entry, make_id, normal_key
 from .dates import parse_date
-from .dom import (block_content, clean_media, context_flags, copy_of, find_heading, find_time, html_content,
+from .dom import (block_content, clean_media, context_flags, find_heading, find_time, html_content,
                   merge_duplicates, meta_nodes, page_base, text_of, without_title)
 
 
@@ -139,15 +139,13 @@ def _entry(page: Page, scope: LexborNode, props: dict[str, list[LexborNode]], he
     modified_node = _first(props, "dateModified")
     modified = parse_date(_value(modified_node)) if modified_node is not None else None
 
-    copy = copy_of(scope)
-    if copy is None:
-        return None
+    item = scope  # read in place: block_content never prunes the page
     if moment is None:
-        seen, seen_text, _ = find_time(copy)
+        seen, seen_text, _ = find_time(item)
         if seen is not None and (not date_copy or seen != published):
             moment, time_text = seen, seen_text
     if headline_copy and not title:
-        visible_heading = find_heading(copy)
+        visible_heading = find_heading(item)
         if visible_heading is not None and normal_key(text_of(visible_heading)) != _value_key(headline_node):
             title = text_of(visible_heading)
     body_node = _first(props, "articleBody", "text", "description")
@@ -155,18 +153,16 @@ def _entry(page: Page, scope: LexborNode, props: dict[str, list[LexborNode]], he
         content = html_content(_value(body_node), page.url)
         paragraphs, media = list(content.paragraphs), list(content.media)
     elif body_node is not None:
-        body_copy = copy_of(body_node)
-        content = block_content(body_copy, page.url) if body_copy is not None else None
-        paragraphs = list(content.paragraphs) if content else []
-        media = list(content.media) if content else []
+        content = block_content(body_node, page.url)
+        paragraphs, media = list(content.paragraphs), list(content.media)
     else:
         # no articleBody: the item's visible content minus its headline, stamp and metadata
-        drop = [n for n in copy.css("[itemprop]") if n.tag in ("meta", "link") or
+        drop = [n for n in item.css("[itemprop]") if n.tag in ("meta", "link") or
                 ((n.attributes.get("itemprop") or "").split() or [""])[0] in ("headline", "name", "datePublished",
                                                                     "dateModified", "author")]
-        heading = find_heading(copy)
-        _, _, time_node = find_time(copy)
-        content = block_content(copy, page.url, drop + [heading, time_node] + meta_nodes(copy))
+        heading = find_heading(item)
+        _, _, time_node = find_time(item)
+        content = block_content(item, page.url, drop + [heading, time_node] + meta_nodes(item))
         paragraphs, media = list(content.paragraphs), list(content.media)
     image = _first(props, "image")
     if image is not None and image.tag in ("img", "meta", "link"):

@@ -28,7 +28,7 @@ from ..sanitize import clean_line, safe_url
 from .base import Page, make_entry, make_id
 from .dates import parse_date, parse_epoch
 from .htmlguard import tame
-from .dom import (block_content, clean_media, copy_of, find_heading, find_time, html_content,
+from .dom import (block_content, clean_media, find_heading, find_time, html_content,
                   merge_duplicates, page_base, text_of, without_title)
 from .merge import newest_first
 
@@ -78,14 +78,14 @@ def _reach_entry(page: Page, node: LexborNode, key_ids: set[str], pinned_ids: se
     anchor = (attrs.get("id") or "").strip()
     published = parse_epoch(attrs.get("data-post-time")) or parse_date(attrs.get("data-post-time"))
     modified = parse_epoch(attrs.get("data-last-modified-time"))
-    copy = copy_of(node)
-    if copy is None or not anchor:
+    block = node  # read in place: block_content never prunes the page
+    if not anchor:
         return None
-    info = copy.css_first(".entry-info")
-    time_node = (info or copy).css_first("time")
+    info = block.css_first(".entry-info")
+    time_node = (info or block).css_first("time")
     time_text = text_of(time_node)
     if published is None:
-        published, stamp, _ = find_time(copy)
+        published, stamp, _ = find_time(block)
         time_text = time_text or stamp
     author = ""
     if info is not None:
@@ -93,11 +93,11 @@ def _reach_entry(page: Page, node: LexborNode, key_ids: set[str], pinned_ids: se
         label = text_of(mark)
         if label and not _LABEL_ONLY.match(label) and len(label) <= 120:
             author = label
-    content_node = copy.css_first(".entry-content") or copy
+    content_node = block.css_first(".entry-content") or block
     heading = find_heading(content_node)
     title = text_of(heading)
     media: list[Media] = []
-    drop = [heading, info] if content_node is copy else [heading]
+    drop = [heading, info] if content_node is block else [heading]
     for tweet in content_node.css("[data-mod=tweet], .tweet[data-url]"):
         media.append(Media(kind="embed", caption=text_of(tweet), url=tweet.attributes.get("data-url") or ""))
         drop.append(tweet)
@@ -183,17 +183,15 @@ def _guardian_block(page: Page, node: LexborNode, moment: datetime) -> Entry | N
         if _PINNED_LABEL.search(_label(current)):
             pinned = True
         current = current.parent
-    copy = copy_of(node)
-    if copy is None:
-        return None
-    heading = copy.css_first(".block-title, [class*=block-title]") or find_heading(copy)
+    block = node  # read in place: block_content never prunes the page
+    heading = block.css_first(".block-title, [class*=block-title]") or find_heading(block)
     title = text_of(heading)
-    _, time_text, time_node = find_time(copy)
+    _, time_text, time_node = find_time(block)
     drop = [heading, time_node]
-    drop.extend(copy.css(".block-time, .block-footer, .block-share, [class*=byline], "
+    drop.extend(block.css(".block-time, .block-footer, .block-share, [class*=byline], "
                          "[class*=contributor], [data-component=share]"))
-    body_node = copy.css_first(".block-elements, [class*=block-elements]")
-    content = block_content(body_node if body_node is not None else copy, page.url, drop)
+    body_node = block.css_first(".block-elements, [class*=block-elements]")
+    content = block_content(body_node if body_node is not None else block, page.url, drop)
     paragraphs = without_title(content.paragraphs, title)
     if not title and not paragraphs and not content.media:
         return None

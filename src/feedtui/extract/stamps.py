@@ -30,9 +30,9 @@ from selectolax.lexbor import LexborNode
 
 from ..models import Entry
 from .base import Page, make_entry, make_id, normal_key
-from .clock import Stamp, match_stamp, parse_day_heading, resolve, stated_zone
+from .clock import Stamp, could_be_stamp, match_stamp, parse_day_heading, resolve, stated_zone
 from .dates import parse_date, parse_epoch
-from .text import BLOCK, SKIP, fragment_content, is_furniture, node_content
+from .text import BLOCK, SKIP, fragment_content, is_furniture, node_content, nodes_content
 
 #: Attributes that hold a machine-readable time of an update.
 TIME_ATTRS = (
@@ -149,15 +149,16 @@ def _scan(page: Page, body: LexborNode) -> tuple[dict[int, _Candidate], str]:
     candidates: dict[int, _Candidate] = {}
     stated = ""
     top_id = body.mem_id
+    could_open = could_be_stamp  # a cheap test every stamp passes; most text fails it
     for node in body.traverse(include_text=True):
-        if node.tag != "-text":
+        if not node.is_text_node:
             continue
         text = node.text_content
         if not text:
             continue
         if not stated and len(text) < 400 and ("ime" in text or "(" in text):
             stated = stated_zone(text.strip())
-        if _stamp_at(text[:160]) is not None:
+        if could_open(text) and _stamp_at(text[:160]) is not None:
             _climb(node, top_id, candidates)
     for element in body.css(_TIME_SELECTOR):
         if _attr_time(element) is not None:
@@ -606,9 +607,23 @@ def _strip_head(paragraphs: list[str], item: _Item) -> list[str]:
     return out
 
 
+#: Elements that only parse inside a table, a select or a frameset: a run of them (or one
+#: of them) read out of context, as _serialized_content does, loses tags.
+_IN_CONTEXT = frozenset({"tr", "td", "th", "tbody", "thead", "tfoot", "caption", "col", "colgroup",
+                         "option", "optgroup", "frame", "frameset", "head", "body", "html"})
+
+
 def _content(nodes: list[LexborNode], base_url: str):
     if len(nodes) == 1 and nodes[0].tag != "-text":
         return node_content(nodes[0], base_url)
+    if any(node.tag != "-text" for node in nodes) and not any(node.tag in _IN_CONTEXT for node in nodes):
+        # read in place (what re-parsing the run's markup gives, without the parse)
+        return nodes_content(nodes, base_url)
+    return _serialized_content(nodes, base_url)
+
+
+def _serialized_content(nodes: list[LexborNode], base_url: str):
+    """The run's markup (text escaped) read as a fragment: plain text splits at blank lines."""
     parts = []
     for node in nodes:
         if node.tag == "-text":

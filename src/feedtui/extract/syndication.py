@@ -21,10 +21,11 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import functools
 import html
 import re
 from html.entities import html5 as _HTML5
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -33,7 +34,8 @@ from ..sanitize import clean_line
 from .base import ExtractError, make_entry, make_id
 from .dates import parse_date
 from .merge import newest_first
-from .text import fragment_content, is_furniture
+from .feedhtml import furniture, one_paragraph, simple_html
+from .text import fragment_content
 
 __all__ = ["parse_feed", "parse_json_feed"]
 
@@ -374,6 +376,8 @@ def _content(el, atom_default: bool) -> tuple[str, bool]:
 
     atom_default: with no type attribute the value is plain text (Atom) rather than HTML.
     """
+    if not len(el) and not el.keys():  # no attribute, no child: the commonest case
+        return el.text or "", not atom_default
     typ = (el.get("type") or "").strip().lower()
     mode = (el.get("mode") or "").strip().lower()
     if el.get("src") is not None and not (el.text or "").strip() and not len(el):
@@ -403,6 +407,9 @@ _WS = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 
 
+_STILL_ESCAPED = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+\d*);")
+
+
 def _title_text(text: str, is_html: bool = True) -> str:
     """A title as plain text: HTML tags stripped, entities (even double-escaped) decoded."""
     if is_html:
@@ -410,129 +417,9 @@ def _title_text(text: str, is_html: bool = True) -> str:
             text = _TAGS.sub("", text)
         if "&" in text:
             text = html.unescape(text)
-            if "&" in text and re.search(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+\d*);", text):
+            if "&" in text and _STILL_ESCAPED.search(text):
                 text = html.unescape(text)  # "&amp;amp;" and friends
     return text
-
-
-# A simple HTML fragment (paragraphs, links, emphasis) is turned into paragraphs here with a
-# few regular expressions instead of an HTML parser and a tree walk (a big feed has thousands
-# of such descriptions); anything else (pictures, figures, tables, comments, classes that may
-# mark cards or page furniture) goes to text.fragment_content.
-_INLINE_NAMES = ("a|b|i|em|strong|u|s|span|small|big|sup|sub|code|abbr|cite|q|mark|del|ins|"
-                 "strike|tt|font|time|kbd|var|wbr|nobr|dfn|bdi|samp")
-_BLOCK_NAMES = "p|div|br|li|ul|ol|h[1-6]|blockquote|pre|hr|dl|dt|dd"
-_TAG_NAME = re.compile(r"<(?:/?([A-Za-z][A-Za-z0-9]*)|)")
-_SIMPLE_NAMES = frozenset((_INLINE_NAMES + "|" + _BLOCK_NAMES.replace("h[1-6]", "h1|h2|h3|h4|h5|h6")).split("|"))
-#: Substrings (of the lowercased fragment) that send it to the full HTML walk: attributes that
-#: may mark page furniture or cards, and "read also"-style card introductions.
-_NOT_SIMPLE = (" class", " id", " role", " data-component", " data-type", " aria-hidden",
-               " hidden", "read more", "read also", "read next", "also read", "see also", "related")
-_BLOCK_TAG = re.compile(r"</?(?:" + _BLOCK_NAMES + r")(?:\s[^<>]*)?/?>", re.IGNORECASE)
-_INLINE_TAG = re.compile(r"</?(?:" + _INLINE_NAMES + r")(?:\s[^<>]*)?/?>", re.IGNORECASE)
-# What text.is_furniture can possibly match (its patterns all start with one of these words
-# or mention cookies or newsletters): lines without any of them skip the big expression.
-_FURNITURE_HINT = re.compile(
-    r"[\s»›>→·|•]*(?:read|also|see|related|more|follow|sign|log|please|register|subscribe|"
-    r"get|share|copy|link|click|tap|skip|back|advertisement|we\b|accept|view|show|hide|load|"
-    r"comment|leave|join|refresh|this|our|facebook|twitter|whatsapp|email|x\b|linkedin|"
-    r"reddit|\d|$)",
-    re.IGNORECASE,
-)
-
-
-def _furniture(text: str) -> bool:
-    """text.is_furniture, skipping its big expression for lines it cannot match."""
-    if len(text) > 200:
-        return False
-    if _FURNITURE_HINT.match(text) is None:
-        lowered = text.lower()
-        if "cookie" not in lowered and "newsletter" not in lowered:
-            return False
-    return is_furniture(text)
-
-
-_PICTURE_NAMES = frozenset({"img", "figure", "figcaption"})
-_FIGURE = re.compile(r"<figure(?:\s[^<>]*)?>(.*?)</figure\s*>", re.IGNORECASE | re.DOTALL)
-_FIGCAPTION = re.compile(r"<figcaption(?:\s[^<>]*)?>(.*?)</figcaption\s*>", re.IGNORECASE | re.DOTALL)
-_IMG = re.compile(r"<img(\s[^<>]*)?/?>", re.IGNORECASE)
-_ATTR = re.compile(r"""([A-Za-z_:][-\w:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
-_LINKED_IMG = re.compile(r"<a\s[^<>]*>(?:(?!</a\s*>).)*?<img", re.IGNORECASE | re.DOTALL)
-_ANY_TAG = re.compile(r"<[^<>]*>")
-
-
-def _attrs(text: str | None) -> dict[str, str]:
-    if not text:
-        return {}
-    out: dict[str, str] = {}
-    for name, double, single, bare in _ATTR.findall(text):
-        value = double or single or bare
-        out.setdefault(name.lower(), html.unescape(value) if "&" in value else value)
-    return out
-
-
-def _img_media(attrs: dict[str, str], caption: str = "") -> Media:
-    return Media(kind="image", caption=caption or (attrs.get("alt") or attrs.get("title") or "").strip(),
-                 url=attrs.get("src") or attrs.get("data-src") or "")
-
-
-def _inline_text(fragment: str) -> str:
-    text = _ANY_TAG.sub(" ", fragment)
-    if "&" in text:
-        text = html.unescape(text)
-    return " ".join(text.split())
-
-
-def _simple_html(text: str) -> tuple[list[str], list[Media]] | None:
-    """Paragraphs and pictures of a simple HTML fragment (paragraphs, links, emphasis, plain
-    images and figures), or None when it needs the real HTML walk."""
-    lowered = text.lower()
-    for needle in _NOT_SIMPLE:
-        if needle in lowered:
-            return None
-    pictures = False
-    for name in _TAG_NAME.findall(lowered):
-        if name not in _SIMPLE_NAMES:
-            if name not in _PICTURE_NAMES:
-                return None  # also "" for a "<" that opens no tag ("<!--", "< 5")
-            pictures = True
-    media: list[Media] = []
-    if pictures:
-        if _LINKED_IMG.search(text):
-            return None  # a linked picture is an article card
-
-        def figure(m: re.Match) -> str:
-            inner = m.group(1)
-            caption_match = _FIGCAPTION.search(inner)
-            caption = _inline_text(caption_match.group(1)) if caption_match else ""
-            img = _IMG.search(inner)
-            media.append(_img_media(_attrs(img.group(1)), caption) if img else Media("image", caption))
-            return "\x00"
-
-        text = _FIGURE.sub(figure, text)
-        if "<fig" in text or "<FIG" in text:
-            return None  # an unclosed figure, or a caption outside one
-
-        def image(m: re.Match) -> str:
-            media.append(_img_media(_attrs(m.group(1))))
-            return ""
-
-        text = _IMG.sub(image, text)
-    text = _INLINE_TAG.sub("", _BLOCK_TAG.sub("\x00", text))
-    if "<" in text:
-        return None  # a tag that did not close
-    paragraphs = []
-    for chunk in text.split("\x00"):
-        if "&" in chunk:
-            chunk = html.unescape(chunk)
-        chunk = " ".join(chunk.split())
-        if chunk and not _furniture(chunk):
-            paragraphs.append(chunk)
-    unique: list[Media] = []
-    for item in media:
-        if (item.caption or item.title or item.url) and item not in unique:
-            unique.append(item)
-    return paragraphs, unique
 
 
 def _body(value: str, is_html: bool, base: str) -> tuple[list[str], list[Media]]:
@@ -540,30 +427,58 @@ def _body(value: str, is_html: bool, base: str) -> tuple[list[str], list[Media]]
         return [], []
     if not is_html:
         paragraphs = [p for p in (" ".join(part.split()) for part in _BLANK_LINE.split(value))
-                      if p and not _furniture(p)]
+                      if p and not furniture(p)]
         return paragraphs, []
     if "<" not in value:
         if "&" in value:
             value = html.unescape(value)
             if "<" in value and _TAGS.search(value):
                 return _body(value, True, base)  # double-escaped HTML
-            value = value.replace("&", "&amp;").replace("<", "&lt;")
-        return fragment_content(value, base).paragraphs, []
-    simple = _simple_html(value)
+            if "&" in value or "<" in value:
+                # text.fragment_content would parse it (escaped again) into one paragraph
+                return one_paragraph(value), []
+        return fragment_content(value, base).paragraphs, []  # plain text: no HTML parse
+    simple = simple_html(value)
     if simple is not None:
         paragraphs, found = simple
     else:
         content = fragment_content(value, base)
         paragraphs, found = content.paragraphs, content.media
-    media = [m if not m.url else Media(m.kind, m.caption, m.title, _absolute(m.url, base))
-             for m in found]
+    if not found:
+        return paragraphs, []
+    media = []
+    for m in found:
+        url = _absolute(m.url, base) if m.url else ""
+        media.append(m if url == m.url else Media(m.kind, m.caption, m.title, url))
     return paragraphs, media
+
+
+#: A root-relative link ("/img/1.jpg?w=80") that urljoin would only prefix with the base's
+#: origin: no dot segments, no "//", params, empty query or fragment, nothing unprintable.
+_ROOT_RELATIVE = re.compile(r"/(?!/)[^;?#\s]*(?:\?[^#\s]+)?(?:#\S+)?", re.ASCII)
+
+
+@functools.lru_cache(maxsize=64)
+def _origin(base: str) -> str:
+    """"scheme://host" of an http(s) base URL, as urljoin writes it, or ""."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return ""
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _absolute(link: str, base: str) -> str:
     link = link.strip()
     if not link or link.startswith(("http://", "https://")) or not base:
         return link
+    if link[0] == "/" and "/." not in link and link.isascii() and link.isprintable() \
+            and _ROOT_RELATIVE.fullmatch(link):
+        origin = _origin(base)
+        if origin:
+            return origin + link  # what urljoin returns, a few times faster
     try:
         return urljoin(base, link)
     except ValueError:
@@ -579,6 +494,26 @@ _PUBLISHED_KEYS = ("pubDate", "published", "issued", "dc:date", "dc:issued", "cr
 #: unless the summary is longer, and iTunes' summary (2) comes last.
 _BODY_RANK = {"content:encoded": 0, "encoded": 0, "content": 0, "body": 0, "xhtml:body": 0,
               "fullitem": 0, "description": 1, "summary": 1, "itunes:summary": 2}
+_TITLE, _LINK, _GUID, _ID, _BODY, _PUBLISHED, _UPDATED, _AUTHOR, _MEDIA = range(1, 10)
+#: What each child element of an item is for, by its namespace-lenient name.
+_ROLES = {"title": _TITLE, "link": _LINK, "guid": _GUID, "id": _ID}
+_ROLES.update(dict.fromkeys(_BODY_RANK, _BODY))
+_ROLES.update(dict.fromkeys(_PUBLISHED_KEYS, _PUBLISHED))
+_ROLES.update(dict.fromkeys(("updated", "modified", "dc:modified"), _UPDATED))
+_ROLES.update(dict.fromkeys(("author", "dc:creator", "creator", "itunes:author"), _AUTHOR))
+_ROLES.update(dict.fromkeys(("enclosure", "media:content", "media:thumbnail", "media:group"), _MEDIA))
+_ROLES_BY_TAG: dict[str, tuple[str, int]] = {}
+
+
+def _role(tag: str) -> tuple[str, int]:
+    """(name, role) of an element tag; role 0 for elements an item does not read."""
+    key = _key(tag)
+    role = (key, _ROLES.get(key, 0))
+    if len(_ROLES_BY_TAG) < 4096:
+        _ROLES_BY_TAG[tag] = role
+    return role
+
+
 _EMAIL_NAME = re.compile(r"^\s*[^\s@()]+@[^\s@()]+\s*\((.+)\)\s*$")
 _DAYS = {d.lower(): d for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
                                 "Saturday", "Sunday")}
@@ -687,15 +622,16 @@ def _item(el, feed: _Feed, atom: bool) -> Entry | None:
         tag = child.tag
         if tag.__class__ is not str:
             continue
-        key = _KEYS.get(tag) or _key(tag)
-        if key == "title":
+        key, role = _ROLES_BY_TAG.get(tag) or _role(tag)
+        if role == _TITLE:
             if title_el is None:
                 title_el = child
-        elif key == "link":
+        elif role == _LINK:
             href = child.get("href")
             if href is None and not len(child):
-                if link_text is None and child.text and child.text.strip():
-                    link_text = child.text.strip()
+                text = child.text
+                if link_text is None and text and text.strip():
+                    link_text = text.strip()
                     link_el = child
             elif href is not None and href.strip():
                 rel = (child.get("rel") or "alternate").strip().lower()
@@ -709,28 +645,32 @@ def _item(el, feed: _Feed, atom: bool) -> Entry | None:
                     _media_of(child, "enclosure", feed, media)
                 if rank < alternate_rank:
                     alternate, alternate_rank = child, rank
-        elif key == "guid":
+        elif role == _GUID:
             text = _plain(child).strip()
             if text and guid is None:
                 guid = text
                 guid_is_link = (child.get("isPermaLink") or "true").strip().lower() != "false"
-        elif key == "id":
+        elif role == _ID:
             if atom_id is None:
                 text = _plain(child).strip()
                 if text:
                     atom_id = text
-        elif key in _BODY_RANK:
+        elif role == _BODY:
             bodies.append((_BODY_RANK[key], child, key))
-        elif key in _PUBLISHED_KEYS:
-            if key not in published_raw and child.text and child.text.strip():
-                published_raw[key] = child.text.strip()
-        elif key in ("updated", "modified", "dc:modified"):
-            if updated_raw is None and child.text and child.text.strip():
-                updated_raw = child.text.strip()
-        elif key in ("author", "dc:creator", "creator", "itunes:author"):
+        elif role == _PUBLISHED:
+            if key not in published_raw:
+                text = child.text
+                if text and text.strip():
+                    published_raw[key] = text.strip()
+        elif role == _UPDATED:
+            if updated_raw is None:
+                text = child.text
+                if text and text.strip():
+                    updated_raw = text.strip()
+        elif role == _AUTHOR:
             if not author:
                 author = _author_text(child)
-        elif key in ("enclosure", "media:content", "media:thumbnail", "media:group"):
+        elif role == _MEDIA:
             _media_of(child, key, feed, media)
 
     # title
@@ -751,13 +691,13 @@ def _item(el, feed: _Feed, atom: bool) -> Entry | None:
     # dates
     stamp = ""
     published = None
-    for name in _PUBLISHED_KEYS:
-        raw = published_raw.get(name)
-        if raw:
-            published = parse_date(raw)
-            if published is not None:
-                stamp = raw
-                break
+    candidates = published_raw.values() if len(published_raw) < 2 else (
+        published_raw[name] for name in _PUBLISHED_KEYS if name in published_raw)
+    for raw in candidates:
+        published = parse_date(raw)
+        if published is not None:
+            stamp = raw
+            break
     updated = parse_date(updated_raw) if updated_raw else None
     if published is None and updated is not None:
         published, stamp = updated, updated_raw or ""
@@ -767,7 +707,9 @@ def _item(el, feed: _Feed, atom: bool) -> Entry | None:
     if bodies:
         best = None
         best_len = -1
-        for _rank, child, key in sorted(bodies, key=lambda b: b[0]):
+        if len(bodies) > 1:
+            bodies.sort(key=lambda b: b[0])
+        for _rank, child, key in bodies:
             value, is_html = _content(child, atom and key in ("content", "summary"))
             size = len(value.strip())
             if size and size > best_len:  # a later (shorter-kind) candidate must be fuller
@@ -780,8 +722,10 @@ def _item(el, feed: _Feed, atom: bool) -> Entry | None:
                     media.append(m)
 
     # identity
-    rdf_about = el.get(_RDF_ABOUT) or el.get("about")
-    source_id = guid or atom_id or (rdf_about.strip() if rdf_about else None) or url or None
+    source_id = guid or atom_id
+    if not source_id:
+        rdf_about = el.get(_RDF_ABOUT) or el.get("about")
+        source_id = (rdf_about.strip() if rdf_about else None) or url or None
     entry_id = make_id(source_id) if source_id else make_id(time_text=stamp, title=title or " ".join(paragraphs)[:200])
     if entry_id in feed.seen:
         return None
