@@ -58,6 +58,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 from .fold import fold as base_fold
 from .gazetteer import COUNTRIES, NEWS_AGENCIES, ORGS, SEATS, Place
@@ -140,6 +141,8 @@ say warn urge call claim vow pledge demand deny agree offer send reject condemn 
 announce confirm insist accuse promise order deploy sign approve propose launch suspend
 """)
 VERBS = REPORT_VERBS | ACT_VERBS | BASE_VERBS
+#: The tokens a paragraph's rules start from (see _scan_para).
+_CUE_TOKENS = VERBS | {"according", "According"}
 # Auxiliaries skipped between a subject and its verb ("Sweden has asked").
 _AUX = _words("has have had also would will could did does do not never has already previously later then")
 # Verbs after which ", said X" style inversion is read.
@@ -201,6 +204,7 @@ GENERIC = GENERIC_COUNTRY | GENERIC_MILITARY | GENERIC_POLICE | GENERIC_DROP
 CONNECTORS = _words("of for the and & on de du des la le von van der den da di del al bin ibn dos ter ten")
 NAME_PARTICLES = _words("von van der den de da di du del della la le al bin ibn dos ter ten el")
 ARTICLES = _words("the a an")
+_CONNECTORS_NOT_ARTICLES = CONNECTORS - ARTICLES
 _SPAN_LOWER = (CONNECTORS | TITLE_HEADS | TITLE_MODIFIERS | DEPT_WORDS | INST_HEADS | GENERIC
                | ARTICLES | _words("affairs"))
 _CONJUNCTIONS = _words("as after while when amid and but because since before despite with")
@@ -258,11 +262,49 @@ _DATELINE = re.compile(
     r"(?:,\s*[^()\-–—\n]{1,40}?)?\s*(?:\([^)\n]{1,40}\))?"
     r"|" + _UP + r"[\w'’.\- ]{1,30}?(?:,\s*[^()\-–—\n]{1,40}?)?\s*\([^)\n]{1,40}\))"
     r"\s*[-–—]+\s+")
+#: What _DATELINE's first form needs: a capital and one more of its characters at the start.
+_DATELINE_CAPS = re.compile(r"\s*" + _UP + r"[" + re.escape(_UPPER_CHARS) + r"'’.\- ]")
+
+
+def _may_have_dateline(para: str) -> bool:
+    """False when _DATELINE cannot match (a failing match backtracks a lot): it needs a dash,
+    and either its first form's start (a capital, then a capital or . ' - or a space) or its
+    second form's "(" somewhere."""
+    return ("-" in para or "–" in para or "—" in para) and (
+        "(" in para or _DATELINE_CAPS.match(para) is not None)
+
+
 _ABBREV_DOTS = re.compile(r"\b(" + _UP + r")\.(" + _UP + r")\.(?:(" + _UP + r")\.)?")
 _TITLE_ABBREV = re.compile(r"\b(Dr|Mr|Mrs|Ms|St|Gen|Lt|Col|Sen|Rep|Gov|Capt|Sgt|Prof|No|Adm|Maj)\.(?=\s)")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "’": "'", "‘": "'",
                          "ʼ": "'", "\u00a0": " ", "‐": "-", "‑": "-"})
+_QUOTE_CHARS = {chr(k): v for k, v in _QUOTES.items()}
+_QUOTES_RE = re.compile("[" + re.escape("".join(_QUOTE_CHARS)) + "]")
+
+
+def _quote_char(m: re.Match) -> str:
+    return _QUOTE_CHARS[m.group()]
+
+
+def _quotes(text: str) -> str:
+    """text.translate(_QUOTES): ASCII text has none of its characters; otherwise a search
+    finds the few there are (translate looks every character up)."""
+    if text.isascii():
+        return text
+    return _QUOTES_RE.sub(_quote_char, text)
+
+
 _TOKEN = re.compile(r"\w+(?:['\-&]\w+)*(?:')?|&")
+#: _TOKEN as a split pattern: gaps and tokens alternate, [gap, token, gap, ..., token, gap].
+_TOKEN_SPLIT = re.compile("(" + _TOKEN.pattern + ")")
+
+
+def _token_spans(parts: list[str]) -> list[tuple[str, int, int]]:
+    """(token, start, end) for each token of _TOKEN_SPLIT.split(text): the same list as
+    [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)], built in C (the
+    running sum of the parts' lengths gives every start and end)."""
+    ends = list(accumulate(map(len, parts)))
+    return list(zip(parts[1::2], ends[0::2], ends[1::2]))
 _ALLCAPS = re.compile(r"^[A-Z][A-Z0-9&\-]{1,9}$")
 _ACRONYM_Q = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z0-9&\-]{1,9}$")
 _CANONICAL = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
@@ -278,6 +320,8 @@ _APPOS_BEFORE = re.compile(r"(?P<desc>[^,.;:\"()]{3,80}?),\s+(?P<name>" + _NAMEP
 _ACR_PAREN = re.compile(r"(?P<name>(?:" + _UP + r"[\w'\-]*|of|for|the|and|on|&)(?:\s+(?:" + _UP
                         + r"[\w'\-]*|of|for|the|and|on|&)){0,9})\s+\((?P<acr>[A-Z][A-Za-z&\-]{1,9})\)")
 _CAPS_WORD = re.compile(r"(?<![\w\-])[A-Z]{2,6}\b(?![\-'])")
+#: What _CAPS_WORD needs: two capitals in a row (a quick scan for texts without any).
+_TWO_CAPS = re.compile(r"[A-Z]{2}")
 _ACCORDING = re.compile(r"\baccording to\s+(?:(?:the\s+)?(?:latest\s+|new\s+|official\s+|preliminary\s+)?"
                         r"(?:figures|data|estimates|a statement|statement|reports?|a report|numbers|"
                         r"information)\s+(?:from|by|of|released by|issued by)\s+)?", re.I)
@@ -469,6 +513,9 @@ class ActorIndex:
         self._keys_cache: dict[str, frozenset[str]] = {}
         self._query_cache: dict[str, str] = {}
         self._parse_cache: dict[tuple, Mention | None] = {}
+        # what a title or paragraph yields, by its text (feeds repeat boilerplate); see _scan_para
+        self._title_cache: dict[str, tuple[Mention, ...]] = {}
+        self._para_cache: dict[str, tuple[str | None, tuple[Mention, ...]]] = {}
 
     # ---------------------------------------------------------------- groups and keys
 
@@ -842,7 +889,16 @@ class ActorIndex:
     # ---------------------------------------------------------------- scanning text
 
     def _scan_title(self, title: str, scan: _EntryScan) -> None:
-        text = _TITLE_SUFFIX.sub("", _TITLE_PREFIX.sub("", title.translate(_QUOTES)))
+        found = self._title_cache.get(title)
+        if found is None:
+            found = self._title_cache[title] = tuple(self._read_title(title))
+            if len(self._title_cache) > _TEXT_CACHE_SIZE:
+                self._title_cache.clear()
+        scan.mentions.extend(found)
+
+    def _read_title(self, title: str) -> list[Mention]:
+        """The mentions of a headline (they depend on its text only)."""
+        text = _TITLE_SUFFIX.sub("", _TITLE_PREFIX.sub("", _quotes(title)))
         text = _clean_abbrev(text)
         found: list[Mention] = []
         # a leading speaker: 'Verbeek: "We are ready"', 'Swedish Health Ministry: no need ...'
@@ -872,10 +928,13 @@ class ActorIndex:
         if ":" in main_text:
             main_text = main_text.rsplit(":", 1)[1]
         found[0:0] = self._headline_subject(main_text)
-        scan.mentions.extend(found)
+        return found
 
     def _headline_subject(self, text: str) -> list[Mention]:
-        toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        # only a verb among the second to tenth tokens starts the rule below
+        if _HEAD_VERBS.isdisjoint(map(str.lower, _TOKEN.findall(text)[1:10])):
+            return []
+        toks = _token_spans(_TOKEN_SPLIT.split(text))
         for i, (tok, _start, _end) in enumerate(toks[:10]):
             low = tok.lower()
             if low not in VERBS or i == 0 or low.endswith("ed") or low in _PAST:
@@ -904,15 +963,34 @@ class ActorIndex:
         return []
 
     def _scan_para(self, para: str, scan: _EntryScan) -> None:
-        if _FURNITURE_PARA.match(para):
+        """Adds the paragraph (cleaned) to scan.text and its mentions to scan.mentions. What
+        a paragraph yields depends on its text only, unless it has an appositive (which may
+        read the entry's earlier mentions): all other paragraphs are cached by their text."""
+        cached = self._para_cache.get(para)
+        if cached is not None:
+            text, mentions = cached
+            if text is not None:
+                scan.text += "\n" + text
+            scan.mentions.extend(mentions)
             return
-        para = _DATELINE.sub("", para, count=1)
-        para = _clean_abbrev(_BYLINE_TAIL.sub("", para.translate(_QUOTES)))
+        if len(self._para_cache) > _TEXT_CACHE_SIZE:
+            self._para_cache.clear()
+        raw = para
+        if _FURNITURE_PARA.match(para):
+            self._para_cache[raw] = (None, ())
+            return
+        if _may_have_dateline(para):
+            para = _DATELINE.sub("", para, count=1)
+        para = _quotes(para)
+        if "(" in para:  # a byline tail is in parentheses
+            para = _BYLINE_TAIL.sub("", para)
+        para = _clean_abbrev(para)
         scan.text += "\n" + para
+        text_added = para
         # "World Health Organization (WHO) said": the definition is read by _context; here
         # it only lets a long name the phrase rules cannot read stand for its acronym
         defs: dict[str, str] = {}
-        if "(" in para:
+        if "(" in para and _PAREN_ACR_HINT.search(para):
             for am in _ACR_PAREN.finditer(para):
                 words = _TOKEN.findall(am.group("name"))
                 while words and words[0].lower() in CONNECTORS:
@@ -936,9 +1014,16 @@ class ActorIndex:
             if m is not None:
                 out.append((am.start("name"), m))
                 covered.append((am.start(), am.end()))
-        toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(para)]
+        # only verbs and "according" start a rule: find their indices among the tokens
+        # first, and the tokens' positions (in C, from the same split) only when there is one
+        parts = _TOKEN_SPLIT.split(para)
+        words = parts[1::2]
+        hits = [] if _CUE_TOKENS.isdisjoint(words) else [
+            i for i, tok in enumerate(words) if tok in _CUE_TOKENS]
+        toks = _token_spans(parts) if hits else []
         n = len(toks)
-        for i, (tok, start, end) in enumerate(toks):
+        for i in hits:
+            tok, start, end = toks[i]
             if tok not in VERBS:
                 if tok in ("according", "According") and i + 2 < n and toks[i + 1][0] == "to":
                     acc = _ACCORDING.match(para, start)
@@ -963,7 +1048,10 @@ class ActorIndex:
                     if m is not None:
                         out.append((start, m))
         out.sort(key=lambda t: t[0])
-        scan.mentions.extend(m for _p, m in out)
+        mentions = tuple(m for _p, m in out)
+        if not appositive:
+            self._para_cache[raw] = (text_added, mentions)
+        scan.mentions.extend(mentions)
 
     @staticmethod
     def _span_ok(tok: str) -> bool:
@@ -1000,7 +1088,7 @@ class ActorIndex:
                     return [Mention("acronym", acr, acronym=acr, surface=" ".join(words[c:]))]
         for c in range(len(words)):
             k = j + c
-            if c > 0 and words[c - 1].lower() in (CONNECTORS - ARTICLES):
+            if c > 0 and words[c - 1].lower() in _CONNECTORS_NOT_ARTICLES:
                 continue
             if k > 0 and toks[k - 1][0].lower() in _PREPOSITIONS and not para[toks[k - 1][2]:toks[k][1]].strip():
                 return []
@@ -1135,7 +1223,7 @@ class ActorIndex:
 
     def _context(self, text: str, scan: _EntryScan, acronyms: dict[str, str]) -> None:
         """Persons with a title anywhere in the text, and acronyms the text defines."""
-        for m in _TITLED_NAME.finditer(text):
+        for m in _titled_names(text):
             line_start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 60)
             before = _TOKEN.findall(text[line_start:m.start()])[-3:]
             words = [*before, *_TOKEN.findall(m.group(0))]
@@ -1171,10 +1259,10 @@ class ActorIndex:
     @staticmethod
     def _acronym_candidates(text: str):
         """(rule, name text, acronym) for "Name (ACR)" and "Name ACR" in the text."""
-        if "(" in text:
+        if "(" in text and _PAREN_ACR_HINT.search(text):
             for m in _ACR_PAREN.finditer(text):
                 yield "paren", m.group("name"), m.group("acr")
-        for m in _CAPS_WORD.finditer(text):
+        for m in (_CAPS_WORD.finditer(text) if _TWO_CAPS.search(text) else ()):
             line_start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 80)
             before = text[line_start:m.start()]
             if not before.endswith(" "):
@@ -1219,7 +1307,7 @@ class ActorIndex:
             scan = _EntryScan()
             if entry.title:
                 self._scan_title(entry.title, scan)
-                scan.text = entry.title.translate(_QUOTES)
+                scan.text = _quotes(entry.title)
             for para in entry.body:
                 self._scan_para(para, scan)
             self._context(scan.text, scan, acronyms)
@@ -1239,7 +1327,8 @@ class ActorIndex:
                     name = self._user_alias(name)
                 if name and name not in names:
                     names.append(name)
-            out.append(entry.with_(actors=tuple(names)))
+            names_t = tuple(names)
+            out.append(entry if entry.actors == names_t else entry.with_(actors=names_t))
         return out
 
     def _user_alias(self, name: str) -> str:
@@ -1254,10 +1343,16 @@ class ActorIndex:
 _RANK_WORDS = _words("top senior chief deputy acting former main official")
 _SUBORDINATORS = _words("that if whether unless until once")
 _PAST = _words("said told sent met sought wrote struck froze won gave took made held led cut shut set put")
+#: The (lowercased) tokens _headline_subject reads as its verb.
+_HEAD_VERBS = frozenset(v for v in VERBS if not v.endswith("ed") and v not in _PAST)
 _BE = _words("is are was were be been being")
+#: Distinct titles or paragraphs an index remembers the mentions of (then it starts afresh).
+_TEXT_CACHE_SIZE = 4096
 _APPOS_HINT = re.compile(r",\s+" + _APPOS_VERBS + r"\b")
 _LEAD_SPEAKER = re.compile(r'^\s*([^:"]{2,50}):\s+')
 _PAREN_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z&\-]{1,9}\)")
+#: What both _ACR_PAREN and _PAREN_ACRONYM need: "(" ACRONYM ")" (found by its literal "(").
+_PAREN_ACR_HINT = re.compile(r"\([A-Z][A-Za-z&\-]{1,9}\)")
 _DESC_NOUNS = _words("owner owners company operator firm group agency organisation organization charity "
                      "carrier insurer union watchdog regulator body authority")
 
@@ -1266,7 +1361,23 @@ def _clean_abbrev(text: str) -> str:
     """ "U.S." -> "US", "Dr." -> "Dr", so that dots mean sentence ends."""
     if "." not in text:
         return text
-    return _TITLE_ABBREV.sub(r"\1", _ABBREV_DOTS.sub(lambda m: "".join(g for g in m.groups() if g), text))
+    # each pattern only where its cheap necessary condition (a dot before a capital, a dot
+    # before a space) holds: both scan every position otherwise
+    if _DOT_UPPER.search(text):
+        text = _ABBREV_DOTS.sub(_join_groups, text)
+    if any(text.endswith(_TITLE_ABBREVS, 0, m.start()) for m in _DOT_SPACE.finditer(text)):
+        text = _TITLE_ABBREV.sub(r"\1", text)
+    return text
+
+
+def _join_groups(m: re.Match) -> str:
+    return "".join(g for g in m.groups() if g)
+
+
+_DOT_UPPER = re.compile(r"\." + _UP)
+_DOT_SPACE = re.compile(r"\.\s")
+#: The abbreviations of _TITLE_ABBREV: one of them ends right before a dot it rewrites.
+_TITLE_ABBREVS = tuple(re.search(r"\((.*?)\)", _TITLE_ABBREV.pattern).group(1).split("|"))
 
 
 _PREPOSITIONS = _words("of in from to at on near with by for into over under across about against between "
@@ -1280,6 +1391,40 @@ _TITLED_NAME = re.compile(
     r"\b(?:" + "|".join(sorted((re.escape(t) for t in TITLE_HEADS if len(t) > 2), key=len, reverse=True))
     + r"|" + "|".join(sorted((re.escape(t.capitalize()) for t in TITLE_HEADS if len(t) > 2), key=len, reverse=True))
     + r")[ \t]+" + _NAMEP)
+_TITLED_HEADS = frozenset(t for t in TITLE_HEADS if len(t) > 2) | frozenset(
+    t.capitalize() for t in TITLE_HEADS if len(t) > 2)
+# Where _TITLED_NAME can match: at a word start p, a title head followed by blanks and a
+# capital. Its alternatives hold only [A-Za-z-] and are followed by [ \t]+, so the one that
+# matches at p is text[p:q] for the blank run at q after the head characters from p, or none.
+_HEAD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-")
+assert all(set(t) <= _HEAD_CHARS and t[0].isalpha() for t in _TITLED_HEADS)
+_BLANK_CAP = re.compile(r"[ \t]+(?=" + _UP + ")")
+
+
+def _titled_names(text: str):
+    """_TITLED_NAME.finditer(text), trying it only where one of its ~190 alternatives can
+    start (a search for blanks before a capital instead of every alternative at every word)."""
+    end = 0
+    for blank in _BLANK_CAP.finditer(text):
+        q = blank.start()
+        j = q
+        while j > 0 and text[j - 1] in _HEAD_CHARS:
+            j -= 1
+        for p in range(max(j, end), q):
+            c = text[p]
+            if not ("a" <= c <= "z" or "A" <= c <= "Z"):
+                continue
+            if p > 0:  # a word start (\b): after a non-word character
+                before = text[p - 1]
+                if before.isalnum() or before == "_":
+                    continue
+            if text[p:q] not in _TITLED_HEADS:
+                continue
+            m = _TITLED_NAME.match(text, p)
+            if m is not None:
+                end = m.end()
+                yield m
+                break
 
 
 def _initials_fit(words: list[str], acr: str) -> bool:
