@@ -1068,40 +1068,35 @@ class Store:
                 with self._savepoint(conn) as c:
                     yield c
                 return
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise _store_error(exc, self.path) from exc
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException as exc:
-                if conn.in_transaction:
-                    try:
-                        conn.execute("ROLLBACK")
-                    except sqlite3.Error:
-                        pass
-                if isinstance(exc, sqlite3.Error):
-                    raise _store_error(exc, self.path) from exc
-                raise
+            with self._bracket(conn, "BEGIN IMMEDIATE", "COMMIT", ("ROLLBACK",)) as c:
+                yield c
 
     @contextmanager
     def _savepoint(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         """One write inside batch(): all of it or none of it, without ending the batch."""
         if not conn.in_transaction:  # the batch's transaction is gone (rolled back by SQLite)
             raise StoreError(f"store error ({self.path}): the batch of writes was rolled back")
+        with self._bracket(conn, "SAVEPOINT write", "RELEASE write",
+                           ("ROLLBACK TO write", "RELEASE write")) as c:
+            yield c
+
+    @contextmanager
+    def _bracket(self, conn: sqlite3.Connection, begin: str, end: str,
+                 undo: tuple[str, ...]) -> Iterator[sqlite3.Connection]:
+        """The body between `begin` and `end`; on any failure `undo` (while a transaction
+        is still open), and SQLite's errors turned into StoreError."""
         try:
-            conn.execute("SAVEPOINT write")
+            conn.execute(begin)
         except sqlite3.Error as exc:
             raise _store_error(exc, self.path) from exc
         try:
             yield conn
-            conn.execute("RELEASE write")
+            conn.execute(end)
         except BaseException as exc:
             if conn.in_transaction:
                 try:
-                    conn.execute("ROLLBACK TO write")
-                    conn.execute("RELEASE write")
+                    for sql in undo:
+                        conn.execute(sql)
                 except sqlite3.Error:
                     pass
             if isinstance(exc, sqlite3.Error):
