@@ -58,7 +58,10 @@ def test_feedtui_in_tmux_filters_and_quits(tmp_path):
     started = _tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command)
     assert started.returncode == 0, started.stderr
     try:
-        screen = _wait_for(session, lambda s: "Schools closed" in s and "Ferry service" in s)
+        # The list is painted before the app has finished mounting; the full footer
+        # ("q Quit") shows that the list has focus and takes keys.
+        screen = _wait_for(session, lambda s: "Schools closed" in s and "Ferry service" in s
+                           and "Quit" in s)
         assert "Rail line to the coast closed" in screen
         _tmux("send-keys", "-t", session, "/")
         _tmux("send-keys", "-t", session, "-l", "ferry")
