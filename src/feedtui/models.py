@@ -141,3 +141,12 @@ class Extraction:
     ttl_minutes: int | None = None
     skip_hours: frozenset[int] = frozenset()
     skip_days: frozenset[str] = frozenset()
+
+
+class ExtractError(Exception):
+    """A source could not be turned into entries; str() is one line for the user. (Here,
+    beside Extraction, so the polling process can name it without importing the parsers.)"""
+
+
+class NotLiveError(ExtractError):
+    """The page holds neither live updates nor feed items."""

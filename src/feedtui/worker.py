@@ -16,7 +16,7 @@ from datetime import datetime
 from multiprocessing.connection import Connection
 from operator import attrgetter
 
-from .models import Entry, Extraction
+from .models import Entry, ExtractError, Extraction
 
 #: Seconds one extraction may take.
 TIME_LIMIT = 20.0
@@ -40,14 +40,6 @@ def _unpack(result: Extraction, rows: list[tuple]) -> Extraction:
     return result
 
 
-def _extract_error(message: str) -> Exception:
-    """An ExtractError. The extractors are imported where they run (the child) and here only
-    when there is an error to raise: the polling process never parses."""
-    from .extract import ExtractError
-
-    return ExtractError(message)
-
-
 def _child(conn: Connection, memory_limit: int) -> None:
     try:
         import resource
@@ -55,7 +47,7 @@ def _child(conn: Connection, memory_limit: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     except (ImportError, ValueError, OSError):  # not on this platform: run without the cap
         pass
-    from .extract import ExtractError, extract_bytes
+    from .extract import extract_bytes
 
     while True:
         try:
@@ -148,14 +140,14 @@ class ParseWorker:
                 ready = self._conn.poll(self.time_limit)
                 if not ready:
                     self._kill()
-                    raise _extract_error(f"{url}: parsing took longer than {self.time_limit:g} s; skipped")
+                    raise ExtractError(f"{url}: parsing took longer than {self.time_limit:g} s; skipped")
                 kind, value = self._conn.recv()
             except (EOFError, OSError, BrokenPipeError):
                 self._kill()
-                raise _extract_error(f"{url}: the parser process died; skipped") from None
+                raise ExtractError(f"{url}: the parser process died; skipped") from None
         if kind == "ok":
             return _unpack(*value)
-        raise _extract_error(value)
+        raise ExtractError(value)
 
     async def extract_async(self, data: bytes, url: str, source: str | None = None,
                             content_type: str | None = None, now: datetime | None = None,

@@ -11,17 +11,9 @@ from functools import cached_property
 
 from selectolax.lexbor import LexborHTMLParser
 
-from ..models import Entry, Media, new_entry
+from ..models import Entry, ExtractError, Media, NotLiveError, new_entry  # noqa: F401 (re-exported)
 from ..sanitize import LINE_LIMIT, TEXT_LIMIT, clean_line, safe_url
 from .htmlguard import tame
-
-
-class ExtractError(Exception):
-    """A source could not be turned into entries; str() is one line for the user."""
-
-
-class NotLiveError(ExtractError):
-    """The page holds neither live updates nor feed items."""
 
 
 @dataclass
