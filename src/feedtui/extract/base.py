@@ -91,22 +91,7 @@ def make_entry(*, source: str, title: object, body=(), published: datetime | Non
     consecutive duplicate paragraphs collapse to one.
     """
     clean_title = clean_line(title)
-    paragraphs: list[str] = []
-    total = 0
-    for para in body:  # clean_paragraphs, inline
-        para = clean_line(para, TEXT_LIMIT)
-        if not para:
-            continue
-        total += len(para)
-        if total > TEXT_LIMIT:
-            break
-        if paragraphs:
-            if paragraphs[-1] == para:
-                continue
-        elif clean_title and len(para) <= 2 * len(clean_title) + 8 and (
-                para == clean_title or _same_words(para, clean_title)):
-            continue
-        paragraphs.append(para)
+    paragraphs = kept_paragraphs(body, clean_title)
     clean_media = tuple(
         Media(
             kind=clean_line(m.kind, 20) or "image",
@@ -120,10 +105,33 @@ def make_entry(*, source: str, title: object, body=(), published: datetime | Non
     stamp = clean_line(time_text, 200)
     return new_entry(
         id or make_id(time_text=stamp, title=clean_title or " ".join(paragraphs)[:200]),
-        _clean_source(source), clean_title, tuple(paragraphs), published, stamp,
+        _clean_source(source), clean_title, paragraphs, published, stamp,
         safe_url(url, base_url), clean_line(author, 300), clean_media, bool(key_event),
         bool(pinned), updated,
     )
+
+
+def kept_paragraphs(body, clean_title: str) -> tuple[str, ...]:
+    """The paragraphs an entry keeps of a body: each sanitized, empty ones dropped, the
+    total capped, consecutive duplicates collapsed, and a first paragraph that repeats the
+    title (a headline printed twice) dropped."""
+    paragraphs: list[str] = []
+    total = 0
+    for para in body:
+        para = clean_line(para, TEXT_LIMIT)
+        if not para:
+            continue
+        total += len(para)
+        if total > TEXT_LIMIT:
+            break
+        if paragraphs:
+            if paragraphs[-1] == para:
+                continue
+        elif clean_title and len(para) <= 2 * len(clean_title) + 8 and (
+                para == clean_title or _same_words(para, clean_title)):
+            continue
+        paragraphs.append(para)
+    return tuple(paragraphs)
 
 
 _last_source: tuple[object, str] = ("", "")

@@ -199,12 +199,21 @@ def _paragraphs_of(joined: str, texts: list[str], media: list[Media], link_seen:
         return None
     mentions = "cookie" in folded or "newsletter" in folded
     paragraphs = []
+    start = _FURNITURE_START.match
     for chunk in joined.split("\x00"):
         if not chunk:
             continue
         if not chunk.isprintable() or "  " in chunk or chunk[:1] == " " or chunk[-1:] == " ":
             chunk = " ".join(chunk.split())  # (printable text holds no whitespace but " ")
-        if chunk and not furniture(chunk, mentions):
+            if not chunk:
+                continue
+        # furniture(chunk, mentions), inline (a feed has thousands of paragraphs)
+        if len(chunk) > 160 and chunk[0] not in _BULLETS and chunk[-1] not in _BULLETS:
+            paragraphs.append(chunk)
+            continue
+        head = chunk.lstrip(_STRIP)[:16]
+        if (start(head.lower() if head.isascii() else _fold(head)) is None and not mentions) \
+                or not is_furniture(chunk):
             paragraphs.append(chunk)
     unique: list[Media] = []
     for item in media:
@@ -271,6 +280,7 @@ def _figure(img_attrs: str | None, caption: list[str] | None) -> Media | None:
 
 
 _BULLETS = "»›>→·|•"
+_STRIP = " " + _BULLETS
 # What text.is_furniture can possibly match: its patterns all start with one of these words
 # (after bullets; matched here on the folded head of the line), or mention cookies or a
 # newsletter anywhere.
@@ -287,7 +297,7 @@ def furniture(text: str, mentions: bool | None = None) -> bool:
     neither cookies nor a newsletter."""
     if len(text) > 160 and text[0] not in _BULLETS and text[-1] not in _BULLETS:
         return False  # is_furniture only matches lines of 160 characters or fewer
-    if _FURNITURE_START.match(_fold(text.lstrip(" " + _BULLETS)[:16])) is None:
+    if _FURNITURE_START.match(_fold(text.lstrip(_STRIP)[:16])) is None:
         if mentions is None:
             folded = _fold(text)
             mentions = "cookie" in folded or "newsletter" in folded

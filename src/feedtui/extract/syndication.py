@@ -14,6 +14,9 @@ are re-encoded to UTF-8 when the declaration is wrong), and once a document turn
 ill-formed, recovery silently drops every later entity reference, `&amp;` and `&lt;` included.
 An ill-formed document is therefore parsed a second time after its entity references have been
 rewritten as character references, which libxml2 keeps.
+
+The items of an RSS document are read by extract/columns.py, column by column, wherever their
+elements are plain; `_item` reads the others (and every Atom entry), with the same result.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import codecs
 import functools
 import html
 import re
+import sys
 from html.entities import html5 as _HTML5
 from urllib.parse import urljoin, urlsplit
 
@@ -31,10 +35,11 @@ from lxml import etree
 
 from ..models import Entry, Extraction, Media
 from ..sanitize import clean_line
+from . import columns
 from .base import ExtractError, make_entry, make_id
 from .dates import parse_date
-from .merge import newest_first
 from .feedhtml import furniture, one_paragraph, simple_html
+from .merge import newest_first
 from .text import fragment_content
 
 __all__ = ["parse_feed", "parse_json_feed"]
@@ -827,11 +832,12 @@ def _parse_feed(data: bytes, url: str, source: str) -> Extraction | None:
                 if node is not root and _key(node.tag) in ("item", "entry"):
                     items.append(node)
     feed.author = clean_line(state.get("author", ""), 300)
-    entries = []
-    for item in items:
-        entry = _item(item, feed, atom or _key(item.tag) == "entry")
-        if entry is not None:
-            entries.append(entry)
+    read = None
+    if columns.ENABLED and not atom and not feed.xml_base and len(items) >= columns.MIN_ITEMS:
+        read = columns.entries(items, feed, sys.modules[__name__])
+    if read is None:
+        read = [_item(item, feed, atom or _key(item.tag) == "entry") for item in items]
+    entries = [entry for entry in read if entry is not None]
     return Extraction(
         kind="feed",
         title=clean_line(state.get("title", ""), 300),
