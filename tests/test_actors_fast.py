@@ -126,3 +126,16 @@ def test_clean_abbrev_with_every_abbreviation():
     for abbrev in A._TITLE_ABBREVS:
         text = f"Then {abbrev}. Smith and x{abbrev}. y said."
         assert A._clean_abbrev(text) == _clean_abbrev_reference(text) == f"Then {abbrev} Smith and x{abbrev}. y said."
+
+
+def test_has_two_caps_equals_the_pattern():
+    pieces = ["A", "Z", "AB", "a", "z", "É", "Éé", "ÀÉ", "ŁÓ", "\ud800", "ＡＢ", "1", " ", "-", "W", "HO",
+              "@", "[", "`", "{", "\u0100", "\U0001f600", "Ω"]
+    rng = random.Random(7)
+    hits = 0
+    for _ in range(30000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        expected = A._TWO_CAPS.search(text) is not None
+        assert A._has_two_caps(text) == expected, repr(text)
+        hits += expected
+    assert 1000 < hits < 29000

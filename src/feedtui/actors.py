@@ -322,6 +322,16 @@ _ACR_PAREN = re.compile(r"(?P<name>(?:" + _UP + r"[\w'\-]*|of|for|the|and|on|&)(
 _CAPS_WORD = re.compile(r"(?<![\w\-])[A-Z]{2,6}\b(?![\-'])")
 #: What _CAPS_WORD needs: two capitals in a row (a quick scan for texts without any).
 _TWO_CAPS = re.compile(r"[A-Z]{2}")
+#: Every ASCII capital byte as "A" (the other bytes kept): the UTF-8 of a text holds "AA"
+#: after this table exactly when the text holds two ASCII capitals in a row (_TWO_CAPS),
+#: as bytes of other characters are all 0x80 or above.
+_CAPS_AS_A = bytes.maketrans(bytes(range(ord("A"), ord("Z") + 1)), b"A" * 26)
+
+
+def _has_two_caps(text: str) -> bool:
+    """_TWO_CAPS.search(text) is not None, in C passes over the bytes instead of a regex
+    scan of every position."""
+    return b"AA" in text.encode("utf-8", "surrogatepass").translate(_CAPS_AS_A)
 _ACCORDING = re.compile(r"\baccording to\s+(?:(?:the\s+)?(?:latest\s+|new\s+|official\s+|preliminary\s+)?"
                         r"(?:figures|data|estimates|a statement|statement|reports?|a report|numbers|"
                         r"information)\s+(?:from|by|of|released by|issued by)\s+)?", re.I)
@@ -1262,7 +1272,7 @@ class ActorIndex:
         if "(" in text and _PAREN_ACR_HINT.search(text):
             for m in _ACR_PAREN.finditer(text):
                 yield "paren", m.group("name"), m.group("acr")
-        for m in (_CAPS_WORD.finditer(text) if _TWO_CAPS.search(text) else ()):
+        for m in (_CAPS_WORD.finditer(text) if _has_two_caps(text) else ()):
             line_start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 80)
             before = text[line_start:m.start()]
             if not before.endswith(" "):
@@ -1398,15 +1408,19 @@ _TITLED_HEADS = frozenset(t for t in TITLE_HEADS if len(t) > 2) | frozenset(
 # matches at p is text[p:q] for the blank run at q after the head characters from p, or none.
 _HEAD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-")
 assert all(set(t) <= _HEAD_CHARS and t[0].isalpha() for t in _TITLED_HEADS)
-_BLANK_CAP = re.compile(r"[ \t]+(?=" + _UP + ")")
+#: The last blank of each run of blanks before a capital (a scan for [ \t]+ before a
+#: capital tries the run at every blank; _titled_names walks back to the run's start).
+_LAST_BLANK_CAP = re.compile(r"[ \t](?=" + _UP + ")")
 
 
 def _titled_names(text: str):
     """_TITLED_NAME.finditer(text), trying it only where one of its ~190 alternatives can
     start (a search for blanks before a capital instead of every alternative at every word)."""
     end = 0
-    for blank in _BLANK_CAP.finditer(text):
+    for blank in _LAST_BLANK_CAP.finditer(text):
         q = blank.start()
+        while q > 0 and text[q - 1] in " \t":  # the start of the run
+            q -= 1
         j = q
         while j > 0 and text[j - 1] in _HEAD_CHARS:
             j -= 1
