@@ -285,3 +285,41 @@ def test_written_out_signatures_equal_the_json_encoder():
                   actors=tuple(text() for _ in range(rng.randint(0, 2))))
         assert store_mod.text_signature(e) == store_mod._sig(store_mod._text_signature_value(e))
         assert store_mod.meta_signature(e) == store_mod._sig(store_mod._meta_signature_value(e))
+
+
+def _norm_reference(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def test_norm_shortcut_equals_its_definition():
+    # the shortcut returns a printable text without double, leading or trailing spaces as it
+    # is: it relies on every whitespace character but the space being unprintable
+    import sys
+
+    assert not [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c != " " and c.isprintable()]
+    rng = random.Random(5)
+    pool = list("ab .,\t\n\r\x0b\x0c\x1c\x1f\x85\u00a0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000"
+                "\u200b\u00ad\ufeffe\u0301éÅ\u212b–’") + ["word", "  ", "x"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 10)))
+        assert store_mod._norm(text) == _norm_reference(text), repr(text)
+
+
+def test_written_out_lists_equal_the_json_encoder():
+    rng = random.Random(13)
+    pool = list("ab \t\n\u00a0\"\\/\x00\x1f\x7fé😀–’\ud800") + ["word", "  "]
+
+    def text() -> str:
+        return "".join(rng.choice(pool) for _ in range(rng.randint(0, 8)))
+
+    for _ in range(5000):
+        items = tuple(text() for _ in range(rng.randint(0, 3)))
+        assert store_mod._text_list_json(items) == json.dumps(list(items), ensure_ascii=False)
+        media = tuple(Media(text(), text(), text(), text()) for _ in range(rng.randint(0, 3)))
+        assert store_mod._media_json(media) == json.dumps(
+            [{"kind": m.kind, "caption": m.caption, "title": m.title, "url": m.url} for m in media],
+            ensure_ascii=False) if media else store_mod._media_json(media) == "[]"
+    # items that are not text go through the encoder as before
+    assert store_mod._text_list_json(("a", 1, None)) == '["a", 1, null]'
+    assert store_mod._media_json((Media("image", None, "t", "u"),)) == (
+        '[{"kind": "image", "caption": null, "title": "t", "url": "u"}]')

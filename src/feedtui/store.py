@@ -480,7 +480,13 @@ _fromtimestamp = datetime.fromtimestamp
 
 def _norm(text: str) -> str:
     """Text with Unicode composed and whitespace runs collapsed: what counts as content."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    if not text.isascii():  # (NFC leaves ASCII as it is)
+        text = unicodedata.normalize("NFC", text)
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        # nothing to collapse: the only blank a printable text can hold is the space
+        # (every other whitespace character is a control or a separator)
+        return text
+    return " ".join(text.split())
 
 
 def _sig(value: object) -> str:
@@ -511,11 +517,11 @@ def text_signature(entry: Entry) -> str:
     """A hash of what makes an edit: title, body and media captions, whitespace-insensitive
     (paragraph breaks included: re-split paragraphs are not an edit)."""
     title, body, media = entry.title, entry.body, entry.media
-    if type(title) is str and all(type(p) is str for p in body) and all(
-            type(m.kind) is str and type(m.caption) is str and type(m.title) is str for m in media):
+    if type(title) is str and all(type(p) is str for p in body) and (not media or all(
+            type(m.kind) is str and type(m.caption) is str and type(m.title) is str for m in media)):
         # the JSON of _text_signature_value written out (the same text, without the encoder)
-        captions = ",".join(f"[{_jstr(m.kind)},{_jstr(_norm(m.caption))},{_jstr(_norm(m.title))}]"
-                            for m in media)
+        captions = ",".join([f"[{_jstr(m.kind)},{_jstr(_norm(m.caption))},{_jstr(_norm(m.title))}]"
+                             for m in media]) if media else ""
         return _sha1(f"[{_jstr(_norm(title))},{_jstr(_norm(' '.join(body)))},[{captions}]]")
     return _sig(_text_signature_value(entry))
 
@@ -525,16 +531,17 @@ def meta_signature(entry: Entry) -> str:
     compared apart (with slack) and time_text not at all: both drift with relative
     stamps."""
     updated = _ts(entry.updated)
-    if type(entry.url) is str and type(entry.author) is str and all(type(a) is str for a in entry.actors) \
-            and all(type(m.url) is str for m in entry.media) \
+    url, author, actors, media = entry.url, entry.author, entry.actors, entry.media
+    if type(url) is str and type(author) is str and (not actors or all(type(a) is str for a in actors)) \
+            and (not media or all(type(m.url) is str for m in media)) \
             and (updated is None or math.isfinite(updated)):
         # the JSON of _meta_signature_value written out
         return _sha1(
-            f"[{_jstr(entry.url.strip())},{_jstr(_norm(entry.author))},"
+            f"[{_jstr(url.strip())},{_jstr(_norm(author))},"
             f"{'true' if entry.key_event else 'false'},{'true' if entry.pinned else 'false'},"
             f"{'null' if updated is None else float.__repr__(updated)},"
-            f"[{','.join([_jstr(_norm(a)) for a in entry.actors])}],"
-            f"[{','.join([_jstr(m.url) for m in entry.media])}]]")
+            f"[{','.join([_jstr(_norm(a)) for a in actors]) if actors else ''}],"
+            f"[{','.join([_jstr(m.url) for m in media]) if media else ''}]]")
     return _sig(_meta_signature_value(entry))
 
 
@@ -555,8 +562,23 @@ _jstr = json.encoder.encode_basestring
 def _media_json(media: Sequence[Media]) -> str:
     if not media:
         return "[]"
-    return _json([{"kind": m.kind, "caption": m.caption, "title": m.title, "url": m.url}
-                  for m in media])
+    try:  # _json of the list below, written out (the encoder's call costs more than the text)
+        return "[" + ", ".join([f'{{"kind": {_jstr(m.kind)}, "caption": {_jstr(m.caption)}, '
+                                f'"title": {_jstr(m.title)}, "url": {_jstr(m.url)}}}'
+                                for m in media]) + "]"
+    except TypeError:  # a field that is not text: the encoder decides
+        return _json([{"kind": m.kind, "caption": m.caption, "title": m.title, "url": m.url}
+                      for m in media])
+
+
+def _text_list_json(items: Sequence[str]) -> str:
+    """_json(list(items)) for a list of texts, written out."""
+    if not items:
+        return "[]"
+    try:
+        return "[" + ", ".join(map(_jstr, items)) + "]"
+    except TypeError:  # an item that is not text: the encoder decides
+        return _json(list(items))
 
 
 def _media_from(raw: str) -> tuple[Media, ...]:
@@ -1309,11 +1331,11 @@ class Store:
                         "time_text = ?, url = ?, author = ?, media = ?, key_event = ?, "
                         "pinned = ?, updated = ?, actors = ?, revision = ?, edited = 1, "
                         "last_changed = ?, text_sig = ?, meta_sig = ? WHERE seq = ?",
-                        (entry.source, entry.title, _json(list(entry.body)),
+                        (entry.source, entry.title, _text_list_json(entry.body),
                          published if published is not None else old[4], entry.time_text,
                          entry.url, entry.author, _media_json(entry.media),
                          int(entry.key_event), int(entry.pinned), _ts(entry.updated),
-                         _json(list(entry.actors)), revision,
+                         _text_list_json(entry.actors), revision,
                          moment, tsig, msig, old[1]))
                     reindexed.append(old[1])
                     fts_rows.append(fts_row(old[1], entry.title, entry.body, entry.media, entry.actors))
@@ -1328,7 +1350,7 @@ class Store:
                         "media = ?, meta_sig = ?, last_changed = ? WHERE seq = ?",
                         (published if published is not None else old[4], entry.time_text,
                          entry.url, entry.author, int(entry.key_event), int(entry.pinned),
-                         _ts(entry.updated), _json(list(entry.actors)),
+                         _ts(entry.updated), _text_list_json(entry.actors),
                          media_json, msig, moment, old[1]))
                     # the stored title and body with the new media and actors
                     reindexed.append(old[1])
@@ -1374,10 +1396,10 @@ class Store:
     @staticmethod
     def _insert_row(seq: int, sid: int, entry: Entry, tsig: str, msig: str,
                     moment: float) -> tuple:
-        return (seq, sid, entry.id, entry.source, entry.title, _json(list(entry.body)),
+        return (seq, sid, entry.id, entry.source, entry.title, _text_list_json(entry.body),
                 _ts(entry.published), entry.time_text, entry.url, entry.author,
                 _media_json(entry.media), int(entry.key_event), int(entry.pinned),
-                _ts(entry.updated), _json(list(entry.actors)), moment, moment, tsig, msig)
+                _ts(entry.updated), _text_list_json(entry.actors), moment, moment, tsig, msig)
 
     @staticmethod
     def _marks_for(c: sqlite3.Connection, sid: int,
