@@ -11,7 +11,12 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import pickle
+import queue
 import threading
+import time
+from collections import deque
+from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing.connection import Connection
 from operator import attrgetter
@@ -40,6 +45,26 @@ def _unpack(result: Extraction, rows: list[tuple]) -> Extraction:
     return result
 
 
+#: What the child's reader puts in place of a job it had no memory to receive.
+_TOO_BIG = "too big"
+
+
+def _read_jobs(conn: Connection, jobs: queue.SimpleQueue) -> None:
+    """The child's reader thread: takes each job off the pipe as soon as it is sent (the
+    parent sends the next body while this one is parsed), None at the end."""
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            jobs.put(None)
+            return
+        except MemoryError:
+            job = _TOO_BIG
+        jobs.put(job)
+        if job is None:
+            return
+
+
 def _child(conn: Connection, memory_limit: int) -> None:
     try:
         import resource
@@ -49,12 +74,11 @@ def _child(conn: Connection, memory_limit: int) -> None:
         pass
     from .extract import extract_bytes
 
+    jobs: queue.SimpleQueue = queue.SimpleQueue()
+    threading.Thread(target=_read_jobs, args=(conn, jobs), name="feedtui-parse-read", daemon=True).start()
     while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        except MemoryError:
+        job = jobs.get()
+        if job is _TOO_BIG:
             conn.send(("error", f"body needs more than {memory_limit // (1024 * 1024)} MB to parse"))
             continue
         if job is None:
@@ -75,6 +99,14 @@ def _child(conn: Connection, memory_limit: int) -> None:
             conn.send(("error", f"{url}: document nested too deeply"))
         except Exception as exc:  # a parser bug: report it as this source's error, keep going
             conn.send(("error", f"{url}: extraction failed ({type(exc).__name__})"))
+
+
+def _result(reply: bytes) -> Extraction:
+    """The extraction a child's answer holds, or its ExtractError."""
+    kind, value = pickle.loads(reply)
+    if kind == "ok":
+        return _unpack(*value)
+    raise ExtractError(value)
 
 
 def _start_resource_tracker() -> None:
@@ -122,6 +154,35 @@ class ParseWorker:
         self._process = self._conn = None
         self.restarts += 1
 
+    def _send(self, job: tuple, url: str) -> float:
+        """Hand the child one job (starting a child first when there is none); returns when
+        it was sent (time.monotonic), from which its time limit runs. Hold self._lock."""
+        if self._process is None or not self._process.is_alive():
+            if self._process is not None:
+                self._kill()
+            self._start()
+        assert self._conn is not None
+        try:
+            self._conn.send(job)
+        except (EOFError, OSError):
+            self._kill()
+            raise ExtractError(f"{url}: the parser process died; skipped") from None
+        return time.monotonic()
+
+    def _reply(self, url: str, sent: float) -> bytes:
+        """The child's answer to the job sent at `sent`, still pickled; kills the child when
+        the answer does not come within the time limit. Hold self._lock."""
+        if self._conn is None:  # killed meanwhile
+            raise ExtractError(f"{url}: the parser process died; skipped")
+        try:
+            if not self._conn.poll(max(0.0, sent + self.time_limit - time.monotonic())):
+                self._kill()
+                raise ExtractError(f"{url}: parsing took longer than {self.time_limit:g} s; skipped")
+            return self._conn.recv_bytes()
+        except (EOFError, OSError):
+            self._kill()
+            raise ExtractError(f"{url}: the parser process died; skipped") from None
+
     def extract(self, data: bytes, url: str, source: str | None = None,
                 content_type: str | None = None, now: datetime | None = None,
                 actor_config: tuple | None = None) -> Extraction:
@@ -130,24 +191,8 @@ class ParseWorker:
         actor_config: (aliases, groups) to find the entries' actors in the child as well,
         or None to leave actors empty."""
         with self._lock:
-            if self._process is None or not self._process.is_alive():
-                if self._process is not None:
-                    self._kill()
-                self._start()
-            assert self._conn is not None
-            try:
-                self._conn.send((data, url, source, content_type, now, actor_config))
-                ready = self._conn.poll(self.time_limit)
-                if not ready:
-                    self._kill()
-                    raise ExtractError(f"{url}: parsing took longer than {self.time_limit:g} s; skipped")
-                kind, value = self._conn.recv()
-            except (EOFError, OSError, BrokenPipeError):
-                self._kill()
-                raise ExtractError(f"{url}: the parser process died; skipped") from None
-        if kind == "ok":
-            return _unpack(*value)
-        raise ExtractError(value)
+            reply = self._reply(url, self._send((data, url, source, content_type, now, actor_config), url))
+        return _result(reply)
 
     async def extract_async(self, data: bytes, url: str, source: str | None = None,
                             content_type: str | None = None, now: datetime | None = None,
@@ -180,26 +225,154 @@ class ParseWorker:
         return self._process.pid if self._process is not None else None
 
 
+@dataclass(slots=True)
+class _Job:
+    """One body for the pool, and where its outcome goes."""
+
+    args: tuple
+    url: str
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future
+    #: The worker's restart count when the job was sent: the child it went to (None: not sent).
+    child: int | None = None
+
+    def settle(self, result: Extraction | None, error: BaseException | None) -> None:
+        """Hand the outcome to the waiting coroutine (from any thread)."""
+        try:
+            self.loop.call_soon_threadsafe(_settle, self.future, result, error)
+        except RuntimeError:  # the loop is closed: nobody waits any more
+            pass
+
+
+def _settle(future: asyncio.Future, result: Extraction | None, error: BaseException | None) -> None:
+    if future.done():  # its caller was cancelled
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
+
+
+#: Tells a feeder thread to stop.
+_STOP = None
+
+
+def _hand(worker: ParseWorker, job: _Job, retry: bool) -> float | None:
+    """Send job to the worker's child; returns when (time.monotonic), or None when it could
+    not be sent. Then job is failed (settled, job.child None), unless retry is set and the
+    child died meanwhile: job.child is -1 and it is to be sent again."""
+    restarts = worker.restarts
+    try:
+        with worker._lock:
+            when = worker._send(job.args, job.url)
+    except Exception as exc:  # the child died, or the job does not pickle
+        if retry and worker.restarts != restarts:
+            job.child = -1
+        else:
+            job.child = None
+            job.settle(None, exc)
+        return None
+    job.child = worker.restarts
+    return when
+
+
 class ParsePool:
-    """A few ParseWorkers (one per core, at most 4); each body goes to a free one."""
+    """A few ParseWorkers (one per core, at most 4); each body goes to a free one.
+
+    Each worker is fed by a thread of its own that takes the bodies from a queue shared by
+    the workers and keeps two with its child: the child starts on the next one as soon as it
+    has answered, instead of waiting while this process (busy with the store and the event
+    loop) reads the answer and sends another body."""
 
     def __init__(self, size: int | None = None, **limits) -> None:
         self.workers = [ParseWorker(**limits) for _ in range(size or cpu_count())]
-        self._free: asyncio.Queue[ParseWorker] | None = None
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._feeders: list[threading.Thread] = []
+        self._feeders_lock = threading.Lock()
 
-    async def extract_async(self, *args, **kwargs) -> Extraction:
+    async def extract_async(self, data: bytes, url: str, source: str | None = None,
+                            content_type: str | None = None, now: datetime | None = None,
+                            actor_config: tuple | None = None) -> Extraction:
         """Extract in the next free worker without blocking the event loop."""
-        if self._free is None:
-            self._free = asyncio.Queue()
-            for worker in self.workers:
-                self._free.put_nowait(worker)
-        worker = await self._free.get()
-        try:
-            return await worker.extract_async(*args, **kwargs)
-        finally:
-            self._free.put_nowait(worker)
+        loop = asyncio.get_running_loop()
+        job = _Job((data, url, source, content_type, now, actor_config), url, loop, loop.create_future())
+        with self._feeders_lock:
+            if not self._feeders:
+                self._feeders = [threading.Thread(target=self._feed, args=(worker,), daemon=True,
+                                                  name=f"feedtui-parse-feed-{i}")
+                                 for i, worker in enumerate(self.workers)]
+                for feeder in self._feeders:
+                    feeder.start()
+            self._jobs.put(job)
+        return await job.future
+
+    def _feed(self, worker: ParseWorker) -> None:
+        """One worker's thread: extract the queued bodies until told to stop. The child holds
+        up to two: the one it parses and the next, already sent, whose time limit runs from
+        the answer before it (when the child gets to it)."""
+        sent: deque[_Job] = deque()  # handed to the worker, not answered yet, oldest first
+        started = 0.0  # when the child began the oldest of them
+        stopping = False
+        while True:
+            if sent and sent[0].child != worker.restarts:
+                # the child was killed (or died) with what it had been sent: send that again
+                for job in list(sent):
+                    when = _hand(worker, job, retry=False)
+                    if when is None:
+                        sent.remove(job)
+                    elif job is sent[0]:
+                        started = when
+                continue
+            while len(sent) < 2 and not stopping:
+                if sent:
+                    try:
+                        job = self._jobs.get_nowait()
+                    except queue.Empty:
+                        break
+                else:
+                    job = self._jobs.get()
+                if job is _STOP:
+                    stopping = True
+                    break
+                when = _hand(worker, job, retry=bool(sent))
+                if when is None and job.child is None:  # failed for good (settled)
+                    continue
+                if not sent:
+                    started = when or 0.0
+                sent.append(job)
+            if not sent:
+                return
+            job = sent.popleft()
+            reply = error = None
+            with worker._lock:
+                try:
+                    reply = worker._reply(job.url, started)
+                except Exception as exc:  # its ExtractError
+                    error = exc
+            started = time.monotonic()  # the child goes on with the next one, if any
+            result = None
+            if reply is not None:
+                try:
+                    result = _result(reply)
+                except Exception as exc:  # its ExtractError, or an answer that does not unpickle
+                    error = exc
+            job.settle(result, error)
 
     def close(self) -> None:
+        """Stop the feeder threads and the workers; bodies still queued fail with ExtractError."""
+        with self._feeders_lock:
+            feeders, self._feeders = self._feeders, []
+            while True:
+                try:
+                    job = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is not _STOP:
+                    job.settle(None, ExtractError(f"{job.url}: the parse workers were closed; skipped"))
+            for _feeder in feeders:
+                self._jobs.put(_STOP)
+        for feeder in feeders:
+            feeder.join()
         for worker in self.workers:
             worker.close()
 
