@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE))
 #: only these are instrumented for coverage. Measured with cProfile over each target's corpus.
 EXTRACT = "feedtui.extract"
 INSTRUMENT = {
-    "syndication": ["feedtui.extract.syndication", "feedtui.extract.feedhtml", "feedtui.extract.text",
+    "syndication": ["feedtui.extract.syndication", "feedtui.extract.columns", "feedtui.extract.feedhtml", "feedtui.extract.text",
                     "feedtui.extract.htmlguard", "feedtui.extract.base", "feedtui.extract.dates",
                     "feedtui.extract.merge"],
     "html": [EXTRACT],
