@@ -65,3 +65,24 @@ def test_deep_nesting_does_not_recurse():
     started = time.monotonic()
     assert fragment_content(html).paragraphs == ["deep text"]
     assert time.monotonic() - started < 5
+
+
+def test_leading_text_stays_inside_its_element():
+    # The walk climbs back up after a childless element; it must stop at the element itself
+    # (selectolax hands out a new wrapper per access, so identity never matches) instead of
+    # reading on into the text that follows it.
+    from selectolax.lexbor import LexborHTMLParser
+
+    from feedtui.extract.text import _leading_text
+
+    tree = LexborHTMLParser('<p><a href="/p"><img src="i.jpg"></a> Text after the link</p>'
+                            '<div><span><br></span></div><p>Read also: elsewhere</p>')
+    assert _leading_text(tree.css_first("a")) == ""
+    assert _leading_text(tree.css_first("div")) == ""
+
+
+def test_image_link_followed_by_text_is_a_picture_not_a_card():
+    content = fragment_content('<p><a href="https://e.com/p"><img src="https://e.com/i.jpg" alt="A quay">'
+                               '</a> Boats wait at the quay.</p>', "https://e.com/")
+    assert content.paragraphs == ["Boats wait at the quay."]
+    assert [m.kind for m in content.media] == ["image"]

@@ -169,6 +169,7 @@ def _leading_text(node: LexborNode, limit: int = 40) -> str:
     """The first few characters of text inside node, without walking its whole subtree."""
     parts: list[str] = []
     current = node.child
+    top = node.mem_id  # (selectolax gives a new wrapper per access: compare by node)
     size = 0
     steps = 0
     while current is not None and size < limit and steps < 50:
@@ -181,9 +182,9 @@ def _leading_text(node: LexborNode, limit: int = 40) -> str:
         elif current.child is not None and current.tag not in SKIP:
             current = current.child
         else:
-            while current is not None and current.next is None and current is not node:
+            while current is not None and current.next is None and current.mem_id != top:
                 current = current.parent
-            if current is None or current is node:
+            if current is None or current.mem_id == top:
                 break
             current = current.next
     return _SPACE.sub(" ", "".join(parts)).strip()
