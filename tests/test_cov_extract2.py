@@ -689,15 +689,6 @@ def test_dom_blocks_inside_an_aside_are_rejected():
     assert dom.extract(page_of(body)) == []
 
 
-def test_dom_copy_of_a_text_node_is_nothing():
-    page = page_of("<p>Just text</p>")
-    text_node = page.tree.css_first("p").child
-    assert text_node.tag == "-text"
-    assert dom.copy_of(text_node) is None
-    copy = dom.copy_of(page.tree.css_first("p"))
-    assert copy.tag == "p" and dom.text_of(copy) == "Just text"
-
-
 def test_microdata_key_event_from_a_key_events_box():
     body = """
     <div class="key-events"><div><div>

@@ -53,27 +53,6 @@ def text_of(node: LexborNode | None) -> str:
     return " ".join((node.text(separator=" ") or "").split())
 
 
-def copy_of(node: LexborNode) -> LexborNode | None:
-    """A private copy of an element (re-parsed), safe to prune without touching the page.
-
-    The strategies no longer need one (block_content skips instead of pruning); re-parsing
-    costs tens of microseconds and loses elements that only parse in context (<tr>, <td>).
-    """
-    html = node.html or ""
-    if not html:
-        return None
-    tree = LexborHTMLParser(f"<body>{html}</body>")
-    body = tree.body
-    if body is None:
-        return None
-    child = body.child
-    while child is not None and not child.is_element_node:
-        child = child.next
-    if child is None:
-        return None
-    return child  # the node keeps its parser alive (node.parser)
-
-
 def _inside_card(node: LexborNode, root: LexborNode) -> bool:
     current = node.parent
     while current is not None and current.mem_id != root.mem_id:
