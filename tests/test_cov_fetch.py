@@ -254,14 +254,23 @@ def test_private_addresses_allowed_when_asked():
     assert blocked.state is FetchState.BLOCKED
 
 
-def test_redirect_to_an_invalid_url():
-    # httpx itself rejects the Location header while reading the response, so this ends as
-    # an invalid response (a named state with the reason), not as BAD_REDIRECT
+@pytest.mark.parametrize("location", ["http://[::1/x", "http://exa mple.com/feed", "http://%zz/feed",
+                                      "https://feeds.example:99999/", "http://feeds.example:0/"])
+def test_redirect_to_an_invalid_url(location):
+    # whether httpx refuses the Location while reading the response or the URL it makes
+    # names no host one could connect to, the outcome is a refused redirect, never a
+    # connection problem that would send the user looking at their network
     with FaultServer() as server:
-        server.routes["/r"] = respond(302, {"Location": "http://[::1/x"})
+        server.routes["/r"] = respond(302, {"Location": location})
         outcome = run(_fetch(server.url("/r")))
-    assert outcome.state in (FetchState.BAD_REDIRECT, FetchState.CONNECTION)
-    assert "location" in outcome.error.lower() or "invalid URL" in outcome.error
+    assert outcome.state is FetchState.BAD_REDIRECT, outcome
+    assert outcome.error.startswith("redirect to an invalid URL"), outcome.error
+
+
+def test_subscribed_url_with_an_impossible_host_or_port_is_invalid():
+    for url in ("http://exa mple.com/feed", "https://feeds.example:99999/"):
+        outcome = run(_fetch(url))
+        assert outcome.state is FetchState.INVALID_URL and outcome.error.startswith("invalid URL"), outcome
 
 
 def test_a_timeout_from_elsewhere_is_still_a_timeout(monkeypatch):

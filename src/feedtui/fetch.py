@@ -22,6 +22,7 @@ import contextlib
 import errno
 import hashlib
 import ipaddress
+import re
 import socket
 import threading
 import time
@@ -381,6 +382,24 @@ def _describe(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
+#: A host one can look up or connect to: a name (IDNA already applied by httpx) or an IP
+#: literal (httpx strips an IPv6 literal's brackets).
+_HOST = re.compile(r"[A-Za-z0-9._-]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")
+#: How httpx words a Location header it cannot read.
+_BAD_LOCATION = "Invalid URL in location header"
+
+
+def _unusable(target: httpx.URL) -> str:
+    """What makes a parsed http(s) URL impossible to connect to ("" when nothing does)."""
+    if not target.host:
+        return "no host"
+    if not _HOST.fullmatch(target.host):
+        return f"host {clean_line(target.host, 80)!r}"
+    if target.port is not None and not 0 < target.port < 65536:
+        return f"port {target.port}"
+    return ""
+
+
 # ---------------------------------------------------------------------------------------------
 # The fetcher
 
@@ -497,20 +516,27 @@ class Fetcher:
         def ending(state: FetchState, error: str = "", **fields) -> FetchOutcome:
             return FetchOutcome(state, url, final_url=current, error=error, **fields)
 
+        def invalid(problem: str) -> FetchOutcome:
+            """The subscribed URL, or the one a redirect points to, cannot be fetched."""
+            if hop == 0:
+                return ending(FetchState.INVALID_URL, f"invalid URL ({problem})")
+            return ending(FetchState.BAD_REDIRECT, f"redirect to an invalid URL ({problem})")
+
         try:
             async with asyncio.timeout(None) as budget:
                 while True:
                     try:
                         target = httpx.URL(current)
                     except (httpx.InvalidURL, ValueError, TypeError) as exc:
-                        return ending(FetchState.INVALID_URL if hop == 0 else FetchState.BAD_REDIRECT,
-                                      f"invalid URL ({_describe(exc)})")
+                        return invalid(_describe(exc))
                     if target.scheme not in ("http", "https"):
                         return ending(FetchState.BAD_REDIRECT,
                                       f"redirect to a {clean_line(target.scheme, 20)}: URL refused (http and https only)")
-                    if not target.host:
-                        return ending(FetchState.INVALID_URL if hop == 0 else FetchState.BAD_REDIRECT,
-                                      "URL without a host")
+                    if not target.host and hop == 0:
+                        return ending(FetchState.INVALID_URL, "URL without a host")
+                    problem = _unusable(target)
+                    if problem:
+                        return invalid(problem)
                     port = target.port or (443 if target.scheme == "https" else 80)
                     seen.add(str(target.copy_with(fragment=None)))
                     async with self._slots(f"{target.host}:{port}"):
@@ -638,6 +664,9 @@ class Fetcher:
             kind = {httpx.ConnectTimeout: "connect", httpx.PoolTimeout: "pool"}.get(type(exc), "read")
             return ending(FetchState.TIMEOUT, f"{kind} timed out")
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            if stage != "body" and str(exc).startswith(_BAD_LOCATION):
+                detail = clean_line(str(exc).removeprefix(_BAD_LOCATION).lstrip(": ").rstrip("."), 160)
+                return ending(FetchState.BAD_REDIRECT, f"redirect to an invalid URL ({detail or 'Location'})")
             if stage == "body":
                 detail = _connection_message(exc)
                 if detail.startswith(("cannot connect", "invalid response")):
