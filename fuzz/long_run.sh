@@ -23,7 +23,7 @@ for t in $TARGETS; do
     touch "$OUT/.start-$t"
     # which code was fuzzed: a digest of every source file at the start of the run
     src=$(find src/feedtui -name '*.py' | sort | xargs cat | sha256sum | cut -c1-12)
-    FEEDTUI_FUZZ_CORPUS="$OUT/corpus-$t" "$PY" fuzz/run.py "$t" -runs="$RUNS" -max_total_time="$MAX_TIME" -timeout=2 \
+    FEEDTUI_FUZZ_CORPUS="$OUT/corpus-$t" "$PY" fuzz/run.py "$t" -runs="$RUNS" -max_total_time="$MAX_TIME" -timeout=30 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$OUT/$t-" >"$OUT/$t.log" 2>&1
     rc=$?
     # artifacts this run left: crash-*, timeout-*, oom-*, leak-* (an invariant violation is a crash)

@@ -77,13 +77,14 @@ if os.environ.get("FEEDTUI_FUZZ_DATAFLOW", "1" if _NAME not in NO_DATAFLOW else 
     _hooks._trace_dataflow = False  # branch coverage only: no callback per comparison
 with _hooks:
     import targets  # noqa: E402  (imports feedtui, the target's modules instrumented)
+from cpulimit import cpu_bounded  # noqa: E402
 
 
 def main() -> None:
     if len(sys.argv) < 2 or sys.argv[1] not in targets.TARGETS:
         sys.exit(f"usage: {sys.argv[0]} {{{','.join(targets.TARGETS)}}} [libFuzzer options]")
     name = sys.argv[1]
-    target = targets.TARGETS[name]
+    target = cpu_bounded(targets.TARGETS[name])
     options = [a for a in sys.argv[2:] if a.startswith("-")]
     dirs = [a for a in sys.argv[2:] if not a.startswith("-")]
     if not dirs:

@@ -26,6 +26,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+import time
 import unicodedata
 from pathlib import Path
 
@@ -46,10 +47,16 @@ LONG = os.environ.get("FEEDTUI_FUZZ_LONG") == "1"
 LONG_RUNS = int(os.environ.get("FEEDTUI_FUZZ_RUNS", "1000000"))
 
 
-def _atheris(target: str, runs: int, workdir: Path, timeout: float | None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, FEEDTUI_FUZZ_CORPUS=str(workdir / "corpus"))
+#: libFuzzer's wall-time -timeout: only the backstop for a hang. An input's time limit is
+#: counted in CPU time by fuzz/cpulimit.py (2 s), so a busy machine causes no false timeout.
+HANG_TIMEOUT = 30
+
+
+def _atheris(target: str, runs: int, workdir: Path, timeout: float | None,
+             **env_extra: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, FEEDTUI_FUZZ_CORPUS=str(workdir / "corpus"), **env_extra)
     return subprocess.run(
-        [sys.executable, str(REPO / "fuzz" / "run.py"), target, f"-runs={runs}", "-timeout=2",
+        [sys.executable, str(REPO / "fuzz" / "run.py"), target, f"-runs={runs}", f"-timeout={HANG_TIMEOUT}",
          "-rss_limit_mb=2048", "-print_final_stats=1", f"-artifact_prefix={workdir}/"],
         capture_output=True, text=True, env=env, timeout=timeout, cwd=REPO)
 
@@ -70,6 +77,30 @@ def test_atheris_smoke(target, tmp_path):
     assert proc.returncode == 0, log[-3000:]
     assert _executed(log) >= SMOKE_RUNS
     assert not list(tmp_path.glob("crash-*")) and not list(tmp_path.glob("timeout-*"))
+
+
+@pytest.mark.skipif(not HAVE_ATHERIS, reason="atheris not installed (pip install atheris)")
+def test_an_input_over_the_cpu_limit_is_a_finding(tmp_path):
+    # the CPU-time limit is wired into fuzz/run.py: with a limit no input can meet, the first
+    # input stops the run with SlowInput and leaves its artifact
+    proc = _atheris("dates", 50, tmp_path, timeout=120, FEEDTUI_FUZZ_CPU_LIMIT="0.0000001")
+    assert proc.returncode != 0
+    assert "SlowInput: input took" in proc.stdout + proc.stderr, proc.stderr[-2000:]  # (atheris: stdout)
+    assert list(tmp_path.glob("crash-*"))
+
+
+def test_cpu_bounded_counts_cpu_not_waiting():
+    from cpulimit import SlowInput, cpu_bounded
+
+    def spin(data: bytes) -> None:
+        end = time.process_time() + 0.05
+        while time.process_time() < end:
+            pass
+
+    cpu_bounded(lambda data: time.sleep(0.2), limit=0.05)(b"")  # waiting costs no CPU
+    with pytest.raises(SlowInput, match="limit 0.01 s"):
+        cpu_bounded(spin, limit=0.01)(b"")
+    cpu_bounded(spin, limit=1)(b"")
 
 
 @pytest.mark.skipif(not LONG, reason="long fuzz run: set FEEDTUI_FUZZ_LONG=1")
