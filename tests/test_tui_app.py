@@ -342,3 +342,43 @@ async def test_small_terminal_hides_sidebars_until_toggled(tui_store, size):
         await pilot.press("left_square_bracket", "right_square_bracket")
         assert app.screen.query_one("#sources").display
         assert app.screen.query_one("#actors").display
+
+
+def _burst(app, keys: str) -> None:
+    """Queue keystrokes all at once, as a fast typist or a terminal delivers them (Pilot's
+    press waits for the app to go idle after each key)."""
+    from textual import events
+
+    names = {"/": "slash", "\r": "enter", "\x1b": "escape"}
+    for char in keys:
+        app.post_message(events.Key(names.get(char, char), None if char == "\x1b" else char))
+
+
+async def test_keys_typed_in_a_burst_go_where_the_first_key_sent_the_focus(tui_store):
+    # "/" moves the focus to the filter bar: the keys queued behind it are filter text, not
+    # list keys ("m" is mark all read), however fast they come
+    app = make_tui_app(tui_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        unread = app.store.count(unread=True)
+        assert unread > 0
+        _burst(app, "/ferrym")
+        await asyncio.sleep(0.2)
+        await settle(pilot, app)
+        assert app.screen.query_one(FilterInput).value == "ferrym"
+        assert app.store.count(unread=True) == unread  # nothing marked read
+        _burst(app, "\x1b")  # Escape: back to the list, where "m" marks all read
+        await settle(pilot, app)
+        assert app.screen.query_one(FilterInput).value == ""
+        assert isinstance(app.focused, EntryList)
+        _burst(app, "m")
+        await settle(pilot, app)
+        assert app.store.count(unread=True) == 0
+
+
+async def test_slash_is_text_inside_the_filter_bar(tui_store):
+    app = make_tui_app(tui_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", "a", "slash", "b")
+        assert app.screen.query_one(FilterInput).value == "a/b"

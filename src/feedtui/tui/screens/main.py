@@ -26,7 +26,7 @@ from ..timefmt import MODE_LABELS, next_mode
 from ..widgets.actors_sidebar import ActorsSidebar
 from ..widgets.detail import EntryDetail
 from ..widgets.entry_list import EntryList
-from ..widgets.filter_bar import FilterBar
+from ..widgets.filter_bar import FilterBar, FilterInput
 from ..widgets.sources_sidebar import SourcesSidebar
 from ..widgets.status_header import StatusHeader
 
@@ -39,7 +39,10 @@ class MainScreen(Screen):
     """The entry list with its filter bar, detail pane and sidebars."""
 
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter", id="filter"),
+        # a priority binding runs as the key is read, before the keys typed after it are
+        # handed to the focused widget: they become filter text, never list keys (m is mark
+        # all read). check_action lets "/" through as text while the filter bar has focus.
+        Binding("slash", "focus_filter", "Filter", id="filter", priority=True),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
         Binding("space", "toggle_read", "Read", id="toggle_read"),
         Binding("n", "next_unread", "Next unread", show=False, id="next_unread"),
@@ -99,7 +102,7 @@ class MainScreen(Screen):
         wide = self.app.size.width >= 120
         self.query_one("#sources").display = wide
         self.query_one("#actors").display = wide
-        self.query_one(EntryList).focus()
+        self.set_focus(self.query_one(EntryList))
         if self.store.notice:
             self.app.notify(self.store.notice, title="Store", severity="warning", markup=False)
         self.reload(keep=False)
@@ -251,10 +254,10 @@ class MainScreen(Screen):
         self._set_read(message.key, message.entry, True)
         detail = self.query_one(EntryDetail)
         detail.display = True
-        detail.focus()
+        self.set_focus(detail)
 
     def on_entry_detail_left(self) -> None:
-        self.query_one(EntryList).focus()
+        self.set_focus(self.query_one(EntryList))
 
     def on_entry_detail_changes_requested(self) -> None:
         detail = self.query_one(EntryDetail)
@@ -271,7 +274,7 @@ class MainScreen(Screen):
         self.tree = message.tree
 
     def on_filter_bar_submitted(self) -> None:
-        self.query_one(EntryList).focus()
+        self.set_focus(self.query_one(EntryList))
 
     def on_filter_bar_cleared(self) -> None:
         self.action_clear_filter()
@@ -368,13 +371,19 @@ class MainScreen(Screen):
 
     # -- actions ------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_filter":
+            return not isinstance(self.focused, FilterInput)
+        return True
+
     def action_focus_filter(self) -> None:
-        self.query_one(FilterBar).input.focus()
+        # at once (Widget.focus waits for the next idle moment)
+        self.set_focus(self.query_one(FilterBar).input)
 
     def action_clear_filter(self) -> None:
         bar = self.query_one(FilterBar)
         bar.set_text("")
-        self.query_one(EntryList).focus()
+        self.set_focus(self.query_one(EntryList))
 
     def action_toggle_read(self) -> None:
         entries = self.query_one(EntryList)

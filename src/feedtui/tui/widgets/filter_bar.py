@@ -26,7 +26,11 @@ DEBOUNCE = 0.15
 class FilterInput(Input):
     """The text field of the filter bar: Enter keeps, Escape clears."""
 
-    BINDINGS = [Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter")]
+    BINDINGS = [
+        # shown in the footer while the filter has the focus (the list's keys are not live)
+        Binding("enter", "submit", "Keep filter", id="keep_filter"),
+        Binding("escape", "clear_filter", "Clear filter", id="clear_filter"),
+    ]
 
     def action_clear_filter(self) -> None:
         self.post_message(FilterBar.Cleared())
