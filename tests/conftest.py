@@ -19,6 +19,34 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("FEEDTUI_HOME", str(tmp_path_factory.mktemp("home")))
 
 
+#: Global addresses the tests present as public hosts (to the fetcher's address checks):
+#: the connections it pins to them are served by 127.0.0.1.
+TEST_PUBLIC = ("93.184.216.34", "8.8.8.8")
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch):
+    """Every connection the fetcher opens in a test process stays on this machine: one to a
+    TEST_PUBLIC address goes to 127.0.0.1 instead, one to any other non-loopback address is
+    refused. Yields the (address, port) of every connection attempt, in order."""
+    from feedtui import fetch
+
+    attempts: list[tuple[str, int]] = []
+    real = fetch._PinnedBackend._open
+
+    async def local(self, address, port, **options):
+        attempts.append((address, port))
+        if address in TEST_PUBLIC:
+            address = "127.0.0.1"
+        elif not (address.startswith("127.") or address == "::1"):
+            import httpcore
+            raise httpcore.ConnectError(f"test: no connection to {address} (tests stay on 127.0.0.1)")
+        return await real(self, address, port, **options)
+
+    monkeypatch.setattr(fetch._PinnedBackend, "_open", local)
+    yield attempts
+
+
 def corpus_path(*parts: str) -> Path:
     """A path inside ../shared/corpus, skipping the test when the corpus is absent."""
     path = CORPUS.joinpath(*parts)

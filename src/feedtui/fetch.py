@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import errno
 import hashlib
 import ipaddress
@@ -35,6 +36,7 @@ from typing import Awaitable, Callable
 from urllib.parse import unquote, urlsplit
 
 import brotli
+import httpcore
 import httpx
 
 from . import __version__
@@ -401,6 +403,72 @@ def _unusable(target: httpx.URL) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# Connection pinning
+
+#: The request being made: (host, port, the addresses checked for it, whether private
+#: addresses are allowed). Set around each request, read where the connection is opened.
+_PIN: contextvars.ContextVar[tuple[str, int, tuple[str, ...], bool] | None] = \
+    contextvars.ContextVar("feedtui_fetch_pin", default=None)
+
+
+class _PinnedBackend(httpcore.AsyncNetworkBackend):
+    """Opens each connection to the addresses the fetcher checked for the request, in turn,
+    never to what another lookup of the name would answer (DNS rebinding). TLS still
+    verifies the certificate against the host name, and the Host header keeps it."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
+        self._inner = inner
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None, socket_options=None):
+        pin = _PIN.get()
+        if pin is None or pin[0] != host.lower() or pin[1] != port:
+            raise httpcore.ConnectError(f"{clean_line(host, 80)}: no checked address to connect to")
+        error: Exception = httpcore.ConnectError(f"{clean_line(host, 80)}: no address")
+        for address in pin[2]:
+            try:
+                return await self._open(address, port, timeout=timeout, local_address=local_address,
+                                        socket_options=socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc  # the next address, as a system connect would
+        raise error
+
+    async def _open(self, address: str, port: int, **options):
+        return await self._inner.connect_tcp(address, port, **options)
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options=None):
+        raise httpcore.ConnectError("feedtui connects over TCP only")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def _pinned_transport(limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+    transport = httpx.AsyncHTTPTransport(limits=limits)
+    pool = transport._pool  # httpx keeps its httpcore pool here (checked by the tests)
+    assert isinstance(pool, httpcore.AsyncConnectionPool)
+    pool._network_backend = _PinnedBackend(pool._network_backend)
+    return transport
+
+
+class _PinnedTransports(httpx.AsyncBaseTransport):
+    """Two pools of pinned connections: one for requests that may reach private addresses,
+    one for those that may not, so that a kept-alive connection opened for a private
+    subscription is never reused by a public source's request to the same name."""
+
+    def __init__(self, limits: httpx.Limits) -> None:
+        self._pools = {allowed: _pinned_transport(limits) for allowed in (False, True)}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        pin = _PIN.get()
+        return await self._pools[bool(pin and pin[3])].handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for transport in self._pools.values():
+            await transport.aclose()
+
+
+# ---------------------------------------------------------------------------------------------
 # The fetcher
 
 
@@ -437,7 +505,8 @@ class Fetcher:
             headers={"User-Agent": user_agent, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout, pool=deadline),
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=max_connections * 2, max_keepalive_connections=max_connections),
+            transport=_PinnedTransports(httpx.Limits(max_connections=max_connections * 2,
+                                                     max_keepalive_connections=max_connections)),
         )
 
     async def aclose(self) -> None:
@@ -558,12 +627,16 @@ class Fetcher:
                         elif private and not allow:
                             return ending(FetchState.BAD_REDIRECT,
                                           f"redirect from a public address to a private one ({clean_line(target.host, 80)}) refused")
+                        pinned = _PIN.set((target.raw_host.decode("ascii").lower(), port,
+                                           tuple(addresses), bool(allow)))
                         try:
                             outcome = await self._request(target, current, url, headers, etag,
                                                           last_modified, previous_hash)
                         except _Redirect as redirect:
                             outcome = None
                             location, redirect_status = redirect.location, redirect.status
+                        finally:
+                            _PIN.reset(pinned)
                     if outcome is not None:
                         return outcome
                     if not location:
