@@ -184,3 +184,41 @@ def test_the_pool_is_still_httpx_own():
     # moves it must fail here, not silently connect by name again
     transport = fetch_module._pinned_transport(fetch_module.httpx.Limits())
     assert isinstance(transport._pool._network_backend, fetch_module._PinnedBackend)
+
+
+def test_the_backend_connects_nowhere_without_a_pin():
+    class Inner:
+        slept: list[float] = []
+
+        async def connect_tcp(self, *args, **kwargs):
+            raise AssertionError("no connection may be opened")
+
+        async def sleep(self, seconds):
+            self.slept.append(seconds)
+
+    inner = Inner()
+    backend = fetch_module._PinnedBackend(inner)
+
+    async def main():
+        with pytest.raises(httpcore.ConnectError, match="no checked address"):
+            await backend.connect_tcp("feeds.example", 80)
+        token = fetch_module._PIN.set(("feeds.example", 80, ("127.0.0.1",), False))
+        try:  # a pin for another host or port is no pin
+            with pytest.raises(httpcore.ConnectError, match="no checked address"):
+                await backend.connect_tcp("other.example", 80)
+            with pytest.raises(httpcore.ConnectError, match="no checked address"):
+                await backend.connect_tcp("feeds.example", 81)
+        finally:
+            fetch_module._PIN.reset(token)
+        token = fetch_module._PIN.set(("feeds.example", 80, (), False))
+        try:
+            with pytest.raises(httpcore.ConnectError, match="no address"):
+                await backend.connect_tcp("feeds.example", 80)
+        finally:
+            fetch_module._PIN.reset(token)
+        with pytest.raises(httpcore.ConnectError, match="TCP only"):
+            await backend.connect_unix_socket("/run/x.sock")
+        await backend.sleep(0.5)
+
+    run(main())
+    assert inner.slept == [0.5]
