@@ -37,7 +37,22 @@ def _fill(winner: Entry, other: Entry) -> Entry:
         changes["key_event"] = True
     if other.pinned and not winner.pinned:
         changes["pinned"] = True
+    if "body" in changes or "media" in changes:
+        body = _without_cards(changes.get("body", winner.body), changes.get("media", winner.media))
+        if body is not None:
+            changes["body"] = body
     return replace(winner, **changes) if changes else winner
+
+
+def _without_cards(body: tuple[str, ...], media) -> tuple[str, ...] | None:
+    """body without the paragraphs that are only the title of one of the linked cards in
+    media (one strategy read the card as media, another as a line of text), or None when
+    none is."""
+    cards = {normal_key(m.title) for m in media if m.kind == "card" and m.title}
+    if not cards or not body:
+        return None
+    kept = tuple(p for p in body if normal_key(p) not in cards)
+    return kept if len(kept) != len(body) else None
 
 
 def merge_entries(lists: list[list[Entry]]) -> list[Entry]:
