@@ -12,7 +12,7 @@ from functools import cached_property
 from selectolax.lexbor import LexborHTMLParser
 
 from ..models import Entry, ExtractError, Media, NotLiveError, new_entry  # noqa: F401 (re-exported)
-from ..sanitize import LINE_LIMIT, TEXT_LIMIT, clean_line, safe_url
+from ..sanitize import LINE_LIMIT, TEXT_LIMIT, clean_line, clean_paragraphs, safe_url
 from .htmlguard import tame
 
 
@@ -112,18 +112,11 @@ def make_entry(*, source: str, title: object, body=(), published: datetime | Non
 
 
 def kept_paragraphs(body, clean_title: str) -> tuple[str, ...]:
-    """The paragraphs an entry keeps of a body: each sanitized, empty ones dropped, the
-    total capped, consecutive duplicates collapsed, and a first paragraph that repeats the
-    title (a headline printed twice) dropped."""
+    """The paragraphs an entry keeps of a body: sanitized and capped (clean_paragraphs),
+    consecutive duplicates collapsed, and a first paragraph that repeats the title (a
+    headline printed twice) dropped."""
     paragraphs: list[str] = []
-    total = 0
-    for para in body:
-        para = clean_line(para, TEXT_LIMIT)
-        if not para:
-            continue
-        total += len(para)
-        if total > TEXT_LIMIT:
-            break
+    for para in clean_paragraphs(body, TEXT_LIMIT):
         if paragraphs:
             if paragraphs[-1] == para:
                 continue
