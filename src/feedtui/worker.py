@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import threading
 import time
 from collections import deque
@@ -66,6 +67,10 @@ def _read_jobs(conn: Connection, jobs: queue.SimpleQueue) -> None:
 
 
 def _child(conn: Connection, memory_limit: int) -> None:
+    # Ctrl-C signals the terminal's whole process group: the parent stops cleanly and ends
+    # its workers itself (closing the pipe, or a kill), so the child leaves SIGINT alone
+    # rather than dying mid-parse with a traceback on the user's terminal.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         import resource
 
