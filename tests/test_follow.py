@@ -149,3 +149,22 @@ def test_opml_round_trip_through_the_command(tmp_path):
     assert 'xmlUrl="https://wire.example/rss"' in exported.stdout and "passwd" not in exported.stdout
     assert run(db, "remove", "Wire").returncode == 0
     assert run(db, "remove", "Wire").returncode == 2
+
+
+@pytest.mark.timeout(60)
+def test_a_source_that_is_neither_a_url_nor_a_file_is_refused(tmp_path):
+    # a mistyped command ("feedtui refesh") or path must not become a subscription that fails
+    # for ever: one line naming it, exit status 2, nothing stored, no app started
+    db = tmp_path / "f.db"
+    typo = run(db, "refesh", timeout=30)
+    assert typo.returncode == 2
+    assert typo.stderr.strip() == "feedtui: refesh: no such file, and not a command (see feedtui --help)"
+    missing = run(db, "add", str(tmp_path / "nope.xml"))
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == f"feedtui: add: {tmp_path / 'nope.xml'}: no such file"
+    gone = run(db, "add", (tmp_path / "gone.xml").as_uri())
+    assert gone.returncode == 2 and "no such file" in gone.stderr
+    assert run(db, "sources", "--json").stdout.strip() == ""
+    feed = tmp_path / "feed.xml"
+    feed.write_text('<rss version="2.0"><channel><title>t</title><item><title>a</title></item></channel></rss>')
+    assert run(db, "add", str(feed)).returncode == 0

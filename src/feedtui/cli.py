@@ -198,12 +198,24 @@ def cmd_open(args: argparse.Namespace) -> int:
     from .store import StoreError
 
     sources = list(getattr(args, "sources", None) or [])
+    urls = []
+    if sources:  # all of them checked before anything is stored or started
+        from .fetch import subscribable
+
+        for source in sources:
+            url, problem = subscribable(source)
+            if url is None:
+                if "/" not in source and "." not in source:  # a word: a mistyped command?
+                    problem += ", and not a command (see feedtui --help)"
+                _error(f"{source}: {problem}")
+                return EXIT_USAGE
+            urls.append(url)
     try:
         config = open_config(args.config)
         # The store's integrity check runs in SQLite (no GIL) while the app's modules load.
         with ThreadPoolExecutor(max_workers=1) as background:
             opening = background.submit(open_store, args.db)
-            from .fetch import Fetcher, normalize_source
+            from .fetch import Fetcher
             from .paths import db_path
             from .poller import Poller
             from .tui import FeedApp
@@ -216,9 +228,9 @@ def cmd_open(args: argparse.Namespace) -> int:
     server = None
     pool = None
     try:
-        for source in sources:
+        for source, url in zip(sources, urls):
             try:
-                store.add_source(normalize_source(source))
+                store.add_source(url)
             except StoreError as exc:
                 _error(f"{source}: {exc}")
                 return EXIT_USAGE

@@ -140,6 +140,21 @@ def normalize_source(source: str) -> str:
     return Path(source).expanduser().resolve().as_uri()
 
 
+def subscribable(source: str) -> tuple[str | None, str]:
+    """(the URL to store, "") for a SOURCE the user typed, or (None, why it cannot be
+    followed): not a URL feedtui reads, or a file that is not there."""
+    url = normalize_source(source)
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return url, ""
+    if parts.scheme == "file":
+        path = local_path(url)
+        if path is None or not path.exists():
+            return None, "no such file"
+        return url, ""
+    return None, "not an http(s) URL, file:// URL or path"
+
+
 def body_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -187,7 +202,7 @@ def _read_file(path: Path, cap: int) -> bytes:
     return data
 
 
-def _local_path(source: str) -> Path | None:
+def local_path(source: str) -> Path | None:
     """The path of a file:// URL or a plain path; None for anything else."""
     parts = urlsplit(source)
     scheme = parts.scheme.lower()
@@ -554,7 +569,7 @@ class Fetcher:
         return _replace_elapsed(outcome, time.monotonic() - started)
 
     def _fetch_file(self, url: str, previous_hash: str | None) -> FetchOutcome:
-        path = _local_path(url)
+        path = local_path(url)
         if path is None:
             return FetchOutcome(FetchState.INVALID_URL, url, error="unsupported URL")
         try:
@@ -849,7 +864,7 @@ def fetch(source: str, client: SyncFetcher | None = None) -> Fetched:
     """The bytes of one source (URL or path), or FetchError with a one-line reason."""
     scheme = urlsplit(source).scheme.lower()
     if scheme not in ("http", "https"):
-        path = _local_path(source)
+        path = local_path(source)
         if path is None:
             raise FetchError(f"{source}: unsupported URL scheme {clean_line(scheme, 20)!r} (use http, https or file)")
         try:

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .fetch import normalize_source
+from .fetch import normalize_source, subscribable
 from .opml import OpmlError, export_opml, parse_opml
 from .render import local_time
 from .sanitize import clean_line
@@ -25,21 +25,10 @@ def _err(message: str) -> None:
     print(f"feedtui: {clean_line(message, 500)}", file=sys.stderr)
 
 
-def subscribable(source: str) -> str | None:
-    """The URL to store for a SOURCE the user typed, or None when it cannot be followed."""
-    url = normalize_source(source)
-    parts = urlsplit(url)
-    if parts.scheme in ("http", "https") and parts.netloc:
-        return url
-    if parts.scheme == "file":
-        return url
-    return None
-
-
 def add(store: Store, source: str, name: str | None, interval: int | None) -> int:
-    url = subscribable(source)
+    url, problem = subscribable(source)
     if url is None:
-        _err(f"add: {source}: not an http(s) URL, file:// URL or path")
+        _err(f"add: {source}: {problem}")
         return EXIT_USAGE
     added = store.add_source(url, name=clean_line(name, 200) if name else None, interval=interval)
     every = f", every {added.interval} s" if added.interval else ""
