@@ -32,7 +32,14 @@ def _global_options(parser: argparse.ArgumentParser, top: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="feedtui", description="A terminal reader for live news: liveblogs, RSS, Atom and JSON Feed.")
+    parser = _Parser(
+        prog="feedtui", usage="feedtui [--db PATH] [--config PATH] [SOURCE ...]\n"
+                              "       feedtui [--db PATH] [--config PATH] COMMAND ...",
+        description="A terminal reader for live news: liveblogs, RSS, Atom and JSON Feed.\n\n"
+                    "Without a COMMAND feedtui opens the reader, subscribing the SOURCEs first (an\n"
+                    "http(s):// URL, a file:// URL or a path); with nothing subscribed it opens the\n"
+                    "bundled demo live source.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"feedtui {__version__}")
     _global_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
