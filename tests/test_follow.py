@@ -168,3 +168,12 @@ def test_a_source_that_is_neither_a_url_nor_a_file_is_refused(tmp_path):
     feed = tmp_path / "feed.xml"
     feed.write_text('<rss version="2.0"><channel><title>t</title><item><title>a</title></item></channel></rss>')
     assert run(db, "add", str(feed)).returncode == 0
+
+
+def test_help_tells_what_feedtui_alone_does(tmp_path):
+    shown = run(tmp_path / "f.db", "--help")
+    assert shown.returncode == 0
+    assert shown.stdout.startswith("usage: feedtui [--db PATH] [--config PATH] [SOURCE ...]\n")
+    assert "Without a COMMAND feedtui opens the reader" in shown.stdout
+    for command in ("dump", "add", "remove", "sources", "refresh", "tail", "import-opml", "export-opml", "demo"):
+        assert f"    {command} " in shown.stdout
