@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import random
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -24,7 +23,7 @@ from typing import Awaitable, Callable
 from . import politeness
 from .config import Config, alias_map
 from .fetch import Fetcher, FetchOutcome, FetchState
-from .models import Entry, Extraction
+from .models import Entry, ExtractError, Extraction
 from .sanitize import clean_line
 from .store import Source, Store, StoreError
 from .worker import ParsePool, ParseWorker
@@ -70,13 +69,6 @@ class PollReport:
             "error": self.error or None,
             "next_poll": self.source.next_poll.isoformat() if self.source.next_poll else None,
         }
-
-
-def _is_extract_error(exc: BaseException) -> bool:
-    """isinstance(exc, ExtractError) without importing the extractors here (they run in the
-    parse workers): an ExtractError exists only once its module is loaded."""
-    extract = sys.modules.get(__package__ + ".extract")
-    return extract is not None and isinstance(exc, extract.ExtractError)
 
 
 def _utc(seconds: float) -> datetime:
@@ -210,9 +202,7 @@ class Poller:
                 extraction = await self.worker.extract_async(
                     outcome.data, outcome.final_url or source.url, source.display_name, outcome.content_type,
                     None, (alias_map(self.config), self.config.groups))
-            except Exception as exc:
-                if not _is_extract_error(exc):
-                    raise
+            except ExtractError as exc:  # (a models class: the extractors stay in the workers)
                 return await self._failed(source, now, "extract-error", str(exc))
             self._hints[source.id] = _Hints.of(extraction)  # not its entries: they are stored
 
