@@ -54,3 +54,13 @@ def test_memory_cap_ends_in_an_error_not_a_blow_up():
         with pytest.raises(ExtractError, match="needs more than 120 MB"):
             small.extract(huge, "https://e.com/huge")
         assert len(small.extract(LIVE, "https://e.com/live").entries) == 2
+
+
+def test_the_child_runs_below_its_parent(worker):
+    # parsing yields the core to the reader's event loop on a busy machine
+    import os
+
+    from feedtui.worker import NICENESS
+
+    worker.extract(LIVE, "https://e.com/live")  # (a child is running)
+    assert os.getpriority(os.PRIO_PROCESS, worker.pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS)

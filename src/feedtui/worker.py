@@ -28,6 +28,9 @@ from .models import Entry, ExtractError, Extraction
 TIME_LIMIT = 20.0
 #: Bytes of address space the child may use.
 MEMORY_LIMIT = 1536 * 1024 * 1024
+#: How much lower than its parent a child is scheduled (nice): parsing is background work,
+#: and on a busy machine the reader's event loop (keys, repaints) must get the core first.
+NICENESS = 5
 
 
 #: An entry's fields in order: entries cross the pipe as plain tuples (pickling a frozen
@@ -71,6 +74,10 @@ def _child(conn: Connection, memory_limit: int) -> None:
     # its workers itself (closing the pipe, or a kill), so the child leaves SIGINT alone
     # rather than dying mid-parse with a traceback on the user's terminal.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        os.nice(NICENESS)
+    except OSError:  # not allowed here: run at the parent's priority
+        pass
     try:
         import resource
 
