@@ -40,7 +40,7 @@ from feedtui.config import Config
 from feedtui.fetch import Fetcher, FetchState
 from feedtui.poller import Poller
 from feedtui.store import Store
-from feedtui.worker import ParsePool
+from feedtui.worker import READER_NICENESS, ParsePool
 from livepage import LivePage
 
 pytestmark = pytest.mark.skipif(os.environ.get("FEEDTUI_SOAK") != "1",
@@ -194,7 +194,7 @@ def test_soak(tmp_path):
             "poller alone (FEEDTUI_SOAK_TUI=0 or feedtui.tui not importable)")
 
     store = Store.open(tmp_path / "soak.db")
-    pool = ParsePool(size=2, time_limit=5.0)
+    pool = ParsePool(size=2, time_limit=5.0, niceness=READER_NICENESS)  # as the app does
     for name, url in urls.items():
         store.add_source(url, name=name, interval=INTERVAL)
 

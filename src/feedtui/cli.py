@@ -226,7 +226,7 @@ def cmd_open(args: argparse.Namespace) -> int:
             from .paths import db_path
             from .poller import Poller
             from .tui import FeedApp
-            from .worker import ParsePool
+            from .worker import READER_NICENESS, ParsePool
 
             store = opening.result()
     except (ConfigError, StoreError) as exc:
@@ -250,7 +250,7 @@ def cmd_open(args: argparse.Namespace) -> int:
                 if stale.name == DEMO_NAME and stale.url != url:
                     store.remove_source(stale.id)
             store.add_source(url, name=DEMO_NAME, kind="live")
-        pool = ParsePool()
+        pool = ParsePool(niceness=READER_NICENESS)
         poller = Poller(store, Fetcher(), pool, config)
         visit_file = _last_visit_path(db_path(args.db))
         try:

@@ -28,9 +28,10 @@ from .models import Entry, ExtractError, Extraction
 TIME_LIMIT = 20.0
 #: Bytes of address space the child may use.
 MEMORY_LIMIT = 1536 * 1024 * 1024
-#: How much lower than its parent a child is scheduled (nice): parsing is background work,
-#: and on a busy machine the reader's event loop (keys, repaints) must get the core first.
-NICENESS = 5
+#: How much lower than its parent the reader's parse workers are scheduled (nice): in the
+#: app parsing is background work, and on a busy machine the event loop (keys, repaints)
+#: must get the core first. Batch commands (refresh, tail) parse at full priority.
+READER_NICENESS = 5
 
 
 #: An entry's fields in order: entries cross the pipe as plain tuples (pickling a frozen
@@ -69,15 +70,16 @@ def _read_jobs(conn: Connection, jobs: queue.SimpleQueue) -> None:
             return
 
 
-def _child(conn: Connection, memory_limit: int) -> None:
+def _child(conn: Connection, memory_limit: int, niceness: int = 0) -> None:
     # Ctrl-C signals the terminal's whole process group: the parent stops cleanly and ends
     # its workers itself (closing the pipe, or a kill), so the child leaves SIGINT alone
     # rather than dying mid-parse with a traceback on the user's terminal.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        os.nice(NICENESS)
-    except OSError:  # not allowed here: run at the parent's priority
-        pass
+    if niceness:
+        try:
+            os.nice(niceness)
+        except OSError:  # not allowed here: run at the parent's priority
+            pass
     try:
         import resource
 
@@ -139,9 +141,11 @@ class ParseWorker:
     Thread-safe: calls are serialized. A killed or crashed child is replaced on the next call.
     """
 
-    def __init__(self, time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT) -> None:
+    def __init__(self, time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT,
+                 niceness: int = 0) -> None:
         self.time_limit = time_limit
         self.memory_limit = memory_limit
+        self.niceness = niceness
         self._context = multiprocessing.get_context("spawn")
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
@@ -151,7 +155,7 @@ class ParseWorker:
 
     def _start(self) -> None:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_child, args=(child, self.memory_limit),
+        process = self._context.Process(target=_child, args=(child, self.memory_limit, self.niceness),
                                         name="feedtui-parse", daemon=True)
         process.start()
         child.close()
