@@ -61,8 +61,24 @@ class Conn:
         self.server = server
         self.sock = sock
         self.request = request
+        self.in_flight = False
+
+    def arrive(self) -> None:
+        self.in_flight = True
+        self.server.gauge.enter()
+        self.server.own_gauge.enter()
+
+    def answer(self) -> None:
+        """The request stops counting as in flight once its answer starts: counting until the
+        handler returns would let the client's next request, sent the moment it has this answer,
+        be counted beside it (a peak the client never had)."""
+        if self.in_flight:
+            self.in_flight = False
+            self.server.gauge.leave()
+            self.server.own_gauge.leave()
 
     def send(self, data: bytes) -> None:
+        self.answer()
         self.sock.sendall(data)
 
     def wait(self, seconds: float) -> bool:
@@ -315,13 +331,12 @@ class FaultServer:
             request = Request(method, path, raw, headers)
             self.requests.append(request)
             behaviour = self.routes.get(path) or respond(404, {"Content-Type": "text/plain"}, b"not found")
-            self.gauge.enter()
-            self.own_gauge.enter()
+            conn = Conn(self, sock, request)
+            conn.arrive()
             try:
-                behaviour(Conn(self, sock, request))
+                behaviour(conn)
             finally:
-                self.gauge.leave()
-                self.own_gauge.leave()
+                conn.answer()
         except OSError:
             pass  # the client went away: fine
         finally:

@@ -573,6 +573,25 @@ def test_at_most_two_requests_at_a_time_per_host(server):
 
 
 @pytest.mark.timeout(30)
+def test_the_gauge_counts_a_request_only_until_its_answer_starts(server):
+    """A handler still running after its answer (here: lingering 0.5 s) must not count beside
+    the client's next request; counting it showed a peak of 9 under an overall cap of 8."""
+    def answer_then_linger(conn):
+        slow(0.1, RSS)(conn)
+        conn.wait(0.5)
+
+    server.routes["/linger"] = answer_then_linger
+
+    async def main():
+        async with Fetcher(**CAPS) as fetcher:
+            return await asyncio.gather(*(fetcher.fetch(server.url("/linger")) for _ in range(6)))
+
+    outcomes = asyncio.run(main())
+    assert all(o.state is S.OK for o in outcomes)
+    assert server.gauge.peak == 2
+
+
+@pytest.mark.timeout(30)
 def test_at_most_eight_requests_at_a_time_overall():
     gauge = Gauge()
     servers = [FaultServer(gauge=gauge).start() for _ in range(6)]
