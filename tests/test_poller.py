@@ -12,7 +12,7 @@ import pytest
 from feedtui.config import Config
 from feedtui.fetch import Fetcher
 from feedtui.poller import Poller
-from feedtui.store import Store
+from feedtui.store import Store, StoreError
 from feedtui.worker import ParseWorker
 
 from livepage import LivePage
@@ -150,3 +150,82 @@ def test_interval_adapts_between_bounds(tmp_path, worker):
         assert poller.interval(source) == 30  # shrinks to half the default at least
         fixed = store.add_source("http://127.0.0.1:9/fixed", interval=5)
         assert poller._adapt(fixed, changed=False) == 5
+
+
+class BuggyStore(Store):
+    """A real store whose ingest fails, for one source, the way a bug would (not a StoreError)."""
+
+    broken_source: int | None = None
+
+    def ingest(self, source_id, entries):
+        if source_id == self.broken_source:
+            raise RuntimeError("boom")
+        return super().ingest(source_id, entries)
+
+
+@pytest.mark.timeout(60)
+def test_an_unexpected_error_is_a_health_line_and_a_backoff_not_a_dead_poller(tmp_path, worker):
+    pages = [LivePage() for _ in range(2)]
+    for page in pages:
+        page.updates = [("a", "2022-03-14T08:00:00+00:00", "One", "x"), ("b", "2022-03-14T09:00:00+00:00", "Two", "y")]
+    try:
+        with BuggyStore.open(tmp_path / "p.db") as store:
+            broken = store.add_source(pages[0].url, name="broken")
+            store.add_source(pages[1].url, name="fine")
+            store.broken_source = broken.id
+            before = datetime.now(timezone.utc)
+            reports = {r.source.name: r for r in poll_all(store, worker)}
+            assert reports["broken"].state == "internal-error"
+            assert reports["fine"].state == "ok" and len(reports["fine"].new) == 2
+            health = {s.name: s for s in store.sources()}
+            assert health["broken"].last_status == "internal-error"
+            assert health["broken"].last_error == "internal error (RuntimeError: boom)"
+            assert health["broken"].failures == 1
+            assert health["broken"].next_poll > before + timedelta(seconds=5)  # backed off
+            assert health["fine"].failures == 0
+            # the next poll of the same source says so again, one more failure
+            [again] = [r for r in poll_all(store, worker) if r.source.name == "broken"]
+            assert again.state == "internal-error" and again.source.failures == 2
+    finally:
+        for page in pages:
+            page.close()
+
+
+class FullDiskStore(Store):
+    """A real store that can take no write (as on a full disk): every write is a StoreError."""
+
+    def ingest(self, source_id, entries):
+        raise StoreError("cannot write the store (database or disk is full)")
+
+    def update_source_health(self, source_id, **fields):
+        raise StoreError("cannot write the store (database or disk is full)")
+
+
+@pytest.mark.timeout(60)
+def test_a_store_that_takes_no_write_does_not_make_the_poller_hammer_the_source(tmp_path, worker):
+    """The health (with the next poll time) cannot be written, so the poller must remember the
+    back-off itself: re-reading the old next_poll polled the source again at once, in a loop."""
+    page = LivePage()
+    page.updates = [("a", "2022-03-14T08:00:00+00:00", "One", "x"), ("b", "2022-03-14T09:00:00+00:00", "Two", "y")]
+    reports = []
+    try:
+        with FullDiskStore.open(tmp_path / "p.db") as store:
+            store.add_source(page.url, name="live")
+
+            async def run():
+                stop = asyncio.Event()
+                async with Fetcher() as fetcher:
+                    poller = Poller(store, fetcher, worker, Config(), on_report=reports.append)
+                    task = asyncio.create_task(poller.run(stop))
+                    await asyncio.sleep(2.0)
+                    stop.set()
+                    await asyncio.wait_for(task, 10)
+
+            asyncio.run(run())
+    finally:
+        page.close()
+    assert page.requests == 1, page.requests
+    [report] = reports
+    assert report.state == "store-error" and "disk is full" in report.error
+    assert report.source.failures == 1 and report.source.last_status == "store-error"
+    assert report.source.next_poll > datetime.now(timezone.utc) + timedelta(seconds=5)

@@ -16,7 +16,7 @@ import asyncio
 import functools
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Awaitable, Callable
 
@@ -176,7 +176,9 @@ class Poller:
         try:
             report = await self._settle(source, outcome, now, automatic)
         except StoreError as exc:
-            report = PollReport(source, "store-error", error=clean_line(exc, 300))
+            report = self._unwritten(source, now, "store-error", str(exc))
+        except Exception as exc:  # a bug, not the source's fault: say so, back off, keep following
+            report = await self._internal_error(source, now, exc)
         if self.on_report is not None:
             result = self.on_report(report)
             if asyncio.iscoroutine(result):
@@ -247,6 +249,24 @@ class Poller:
             self.store.update_source_health, source.id, last_poll=_utc(now), last_status=state,
             failures=failures, last_error=clean_line(error, 300), next_poll=_utc(when))
         return PollReport(updated, state, error=clean_line(error, 300))
+
+    async def _internal_error(self, source: Source, now: float, exc: Exception) -> PollReport:
+        error = f"internal error ({type(exc).__name__}: {exc})"
+        try:
+            return await self._failed(source, now, "internal-error", error)
+        except Exception:  # not even the health line could be written
+            return self._unwritten(source, now, "internal-error", error)
+
+    def _unwritten(self, source: Source, now: float, state: str, error: str) -> PollReport:
+        """The poll's health could not be stored: the report carries it (with the back-off
+        that the next poll time would have had), so that whoever follows the source waits
+        instead of polling again at once on the stored, past next_poll."""
+        failures = source.failures + 1
+        wait = politeness.backoff(failures, base=min(60.0, self.interval(source)), rng=self.rng)
+        error = clean_line(error, 300)
+        kept = replace(source, last_poll=_utc(now), last_status=state, failures=failures,
+                                   last_error=error, next_poll=_utc(now + wait))
+        return PollReport(kept, state, error=error)
 
     async def _health(self, source: Source, now: float, state: str, interval: float, automatic: bool,
                       hints: _Hints | None, **fields) -> Source:
