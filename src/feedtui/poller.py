@@ -235,8 +235,9 @@ class Poller:
         not_before = now + outcome.retry_after if outcome.retry_after else None
         return await self._failed(source, now, str(state), outcome.error or str(state), not_before)
 
-    async def _failed(self, source: Source, now: float, state: str, error: str,
-                      not_before: float | None = None) -> PollReport:
+    def _failure(self, source: Source, now: float, state: str, error: str,
+                 not_before: float | None = None) -> dict:
+        """The health fields of a failed poll: one more failure, backed off."""
         failures = source.failures + 1
         wait = politeness.backoff(failures, base=min(60.0, self.interval(source)), rng=self.rng)
         floor = max(not_before or 0.0, now + wait)
@@ -245,10 +246,14 @@ class Poller:
         when = politeness.next_poll(now, self.interval(source), not_before=floor,
                                     skip_hours=hints.skip_hours if hints else (),
                                     skip_days=hints.skip_days if hints else ())
-        updated = await self._write(
-            self.store.update_source_health, source.id, last_poll=_utc(now), last_status=state,
-            failures=failures, last_error=clean_line(error, 300), next_poll=_utc(when))
-        return PollReport(updated, state, error=clean_line(error, 300))
+        return dict(last_poll=_utc(now), last_status=state, failures=failures,
+                    last_error=clean_line(error, 300), next_poll=_utc(when))
+
+    async def _failed(self, source: Source, now: float, state: str, error: str,
+                      not_before: float | None = None) -> PollReport:
+        fields = self._failure(source, now, state, error, not_before)
+        updated = await self._write(self.store.update_source_health, source.id, **fields)
+        return PollReport(updated, state, error=fields["last_error"])
 
     async def _internal_error(self, source: Source, now: float, exc: Exception) -> PollReport:
         error = f"internal error ({type(exc).__name__}: {exc})"
@@ -258,15 +263,11 @@ class Poller:
             return self._unwritten(source, now, "internal-error", error)
 
     def _unwritten(self, source: Source, now: float, state: str, error: str) -> PollReport:
-        """The poll's health could not be stored: the report carries it (with the back-off
-        that the next poll time would have had), so that whoever follows the source waits
-        instead of polling again at once on the stored, past next_poll."""
-        failures = source.failures + 1
-        wait = politeness.backoff(failures, base=min(60.0, self.interval(source)), rng=self.rng)
-        error = clean_line(error, 300)
-        kept = replace(source, last_poll=_utc(now), last_status=state, failures=failures,
-                                   last_error=error, next_poll=_utc(now + wait))
-        return PollReport(kept, state, error=error)
+        """The poll's health could not be stored: the report carries it (with its back-off),
+        so that whoever follows the source waits instead of polling again at once on the
+        stored, past next_poll."""
+        fields = self._failure(source, now, state, error)
+        return PollReport(replace(source, **fields), state, error=fields["last_error"])
 
     async def _health(self, source: Source, now: float, state: str, interval: float, automatic: bool,
                       hints: _Hints | None, **fields) -> Source:
